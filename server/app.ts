@@ -1,0 +1,65 @@
+/**
+ * buildApp(config): registers every plugin in order and returns the fastify
+ * instance. It never listens (server/hub.ts does).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { commandRoutes } from './http/command-routes.ts';
+import { deviceRoutes } from './http/device-routes.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { historyRoutes } from './http/history-routes.ts';
+import { brokerPlugin } from './plugins/broker-plugin.ts';
+import { dbPlugin } from './plugins/db-plugin.ts';
+import { errorPlugin } from './plugins/error-plugin.ts';
+import { realtimePlugin } from './plugins/realtime-plugin.ts';
+import { servicesPlugin } from './plugins/services-plugin.ts';
+import { validatorCompiler } from './plugins/validation.ts';
+import { webPlugin } from './plugins/web-plugin.ts';
+import { HUB_VERSION } from './version.ts';
+import './plugins/types.ts';
+
+export async function buildApp(
+  config: Config,
+  logger: FastifyServerOptions['logger'] = { level: config.logLevel },
+) {
+  const app = Fastify({
+    logger,
+    bodyLimit: 64 * 1024,
+    // Idle keep-alive sockets must not hold a shutdown open.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('config', config);
+
+  await app.register(errorPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Hearth API',
+        version: HUB_VERSION,
+        description: 'The HTTP API of the Hearth home hub. The MQTT contract is in docs/protocol.md.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(dbPlugin);
+  await app.register(servicesPlugin);
+  await app.register(brokerPlugin);
+  await app.register(realtimePlugin);
+
+  await app.register(healthRoutes);
+  await app.register(deviceRoutes);
+  await app.register(historyRoutes);
+  await app.register(commandRoutes);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(webPlugin);
+  return app;
+}
+
+export type HearthApp = Awaited<ReturnType<typeof buildApp>>;

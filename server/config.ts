@@ -1,0 +1,150 @@
+/**
+ * One validated config object, built once at start-up from defaults < a
+ * config file < `HEARTH_*` environment variables, then passed down. Nothing
+ * else in the hub reads `process.env`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Type, { type Static } from 'typebox';
+import { checker } from '../shared/validate.ts';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../shared/wire.ts';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+export const ConfigSchema = Type.Object(
+  {
+    /** Interface the HTTP and MQTT listeners bind to. */
+    host: Type.String({ minLength: 1 }),
+    httpPort: Port,
+    mqttPort: Port,
+    /** Where the SQLite database (and later certificates) live. */
+    dataDir: Type.String({ minLength: 1 }),
+    /** Host name put into device credentials (`mqtt://<publicHost>:1883`). */
+    publicHost: Type.String({ minLength: 1 }),
+    logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** An online device that sent nothing for this long is shown as stale. */
+    staleAfterS: Type.Integer({ minimum: 10 }),
+    /** Largest MQTT payload accepted on a device topic; larger ones are dropped and counted. */
+    maxPayloadBytes: Type.Integer({ minimum: 256, maximum: 1_048_576 }),
+    /** Default command timeout when a request does not give one. */
+    rpcTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+    /** Group commit: the longest a reading waits before its batch is written. */
+    ingestFlushMs: Type.Integer({ minimum: 0, maximum: 1000 }),
+    /** Group commit: a batch is written at once when it reaches this many readings. */
+    ingestBatchMax: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    /** Live feed: the shortest gap between two telemetry events of one device per browser. */
+    liveCoalesceMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
+    dbSynchronous: Type.Enum(['NORMAL', 'FULL']),
+    /** The built dashboard (vite build output). */
+    webDir: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Config = Static<typeof ConfigSchema>;
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Built-in defaults: what `npm start` uses with no file and no environment. */
+export function defaultConfig(cwd: string, hostname: string): Config {
+  return {
+    host: '0.0.0.0',
+    httpPort: 8080,
+    mqttPort: 1883,
+    dataDir: resolve(cwd, 'data'),
+    publicHost: hostname,
+    logLevel: 'info',
+    staleAfterS: 600,
+    maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+    rpcTimeoutMs: 5000,
+    ingestFlushMs: 4,
+    ingestBatchMax: 2000,
+    liveCoalesceMs: 250,
+    dbSynchronous: 'NORMAL',
+    webDir: resolve(projectRoot, 'web', 'dist'),
+  };
+}
+
+/** `httpPort` → `HEARTH_HTTP_PORT`. */
+export function envName(key: string): string {
+  return `HEARTH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Environment variables that are not settings but are ours. */
+const OTHER_HEARTH_VARS = new Set(['HEARTH_CONFIG']);
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface ConfigSources {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  hostname: string;
+  /** Explicit overrides (tests, the demo), applied last. */
+  overrides?: Partial<Config>;
+}
+
+const configChecker = checker(ConfigSchema);
+
+/**
+ * Builds the config. Throws a ConfigError listing every problem at once
+ * (unknown keys, bad types, out-of-range values, an unreadable file).
+ */
+export function loadConfig(sources: ConfigSources): Config {
+  const { env, cwd, hostname } = sources;
+  const problems: string[] = [];
+  const defaults: Record<string, unknown> = defaultConfig(cwd, hostname);
+  const merged: Record<string, unknown> = { ...defaults };
+
+  const explicitFile = env.HEARTH_CONFIG;
+  const file = explicitFile ? resolve(cwd, explicitFile) : resolve(cwd, 'hearth.config.json');
+  if (explicitFile || existsSync(file)) {
+    try {
+      const fromFile: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
+        problems.push(`${file}: must hold a JSON object`);
+      } else {
+        for (const [key, value] of Object.entries(fromFile)) {
+          if (!(key in ConfigSchema.properties)) problems.push(`${file}: unknown setting "${key}"`);
+          else merged[key] = value;
+        }
+      }
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+
+  const known = new Map(Object.keys(ConfigSchema.properties).map((k) => [envName(k), k]));
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('HEARTH_') || raw === undefined || OTHER_HEARTH_VARS.has(name)) continue;
+    const key = known.get(name);
+    if (key === undefined) {
+      problems.push(`${name}: unknown setting (known: ${[...known.keys()].join(', ')})`);
+      continue;
+    }
+    if (typeof defaults[key] === 'number') {
+      const n = raw.trim() === '' ? Number.NaN : Number(raw);
+      if (Number.isNaN(n)) problems.push(`${name}: "${raw}" is not a number`);
+      else merged[key] = n;
+    } else {
+      merged[key] = raw;
+    }
+  }
+
+  Object.assign(merged, sources.overrides ?? {});
+  for (const error of configChecker.errors(merged)) {
+    const match = /^\/(\w+)/.exec(error);
+    const key = match?.[1];
+    problems.push(key ? `${key} (${envName(key)}): ${error.replace(/^\/\w+: /, '')}` : error);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = merged as Config;
+  return { ...config, dataDir: resolve(cwd, config.dataDir), webDir: resolve(cwd, config.webDir) };
+}

@@ -1,0 +1,125 @@
+/** Device registry persistence: devices, their series and presence history. */
+import type { Presence, PresenceReason, PresenceStatus } from '../../shared/api.ts';
+import type { Db } from './database.ts';
+
+export interface DeviceRow {
+  id: string;
+  name: string;
+  room: string | null;
+  secret_hash: string;
+  created_at: number;
+  description: string | null;
+  state: string;
+  state_ts: number | null;
+  presence_status: PresenceStatus;
+  presence_reason: PresenceReason;
+  presence_detail: string | null;
+  presence_since: number | null;
+  last_seen: number | null;
+}
+
+export interface SeriesRow {
+  id: number;
+  device_id: string;
+  metric: string;
+  last_value: number | null;
+  last_ts: number | null;
+}
+
+export interface PresenceEventRow {
+  ts: number;
+  status: PresenceStatus;
+  reason: PresenceReason;
+  detail: string | null;
+}
+
+export interface NewDevice {
+  id: string;
+  name: string;
+  room: string | null;
+  secretHash: string;
+  createdAt: number;
+}
+
+/** Prepared statements over the registry tables; synchronous, like better-sqlite3. */
+export function createDeviceRepo(db: Db) {
+  const s = {
+    all: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY room, name, id'),
+    get: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+    insert: db.prepare(
+      'INSERT INTO devices (id, name, room, secret_hash, created_at) VALUES (@id, @name, @room, @secretHash, @createdAt)',
+    ),
+    rename: db.prepare<[string, string]>('UPDATE devices SET name = ? WHERE id = ?'),
+    move: db.prepare<[string | null, string]>('UPDATE devices SET room = ? WHERE id = ?'),
+    secret: db.prepare<[string, string]>('UPDATE devices SET secret_hash = ? WHERE id = ?'),
+    orphan: db.prepare<[string]>(
+      'INSERT OR IGNORE INTO series_orphans (series_id) SELECT id FROM series WHERE device_id = ?',
+    ),
+    remove: db.prepare<[string]>('DELETE FROM devices WHERE id = ?'),
+    removePresence: db.prepare<[string]>('DELETE FROM presence_events WHERE device_id = ?'),
+    description: db.prepare<[string | null, string]>('UPDATE devices SET description = ? WHERE id = ?'),
+    state: db.prepare<[string, number, string]>('UPDATE devices SET state = ?, state_ts = ? WHERE id = ?'),
+    presence: db.prepare(
+      `UPDATE devices SET presence_status = @status, presence_reason = @reason,
+         presence_detail = @detail, presence_since = @since WHERE id = @id`,
+    ),
+    presenceEvent: db.prepare(
+      `INSERT INTO presence_events (device_id, ts, status, reason, detail)
+       VALUES (@id, @since, @status, @reason, @detail)`,
+    ),
+    presenceHistory: db.prepare<[string, number, number], PresenceEventRow>(
+      `SELECT ts, status, reason, detail FROM presence_events
+       WHERE device_id = ? AND ts >= ? ORDER BY ts DESC LIMIT ?`,
+    ),
+    seriesOf: db.prepare<[string], SeriesRow>('SELECT * FROM series WHERE device_id = ?'),
+    allSeries: db.prepare<[], SeriesRow>('SELECT * FROM series'),
+    seriesGet: db.prepare<[string, string], SeriesRow>(
+      'SELECT * FROM series WHERE device_id = ? AND metric = ?',
+    ),
+    seriesInsert: db.prepare<[string, string]>('INSERT INTO series (device_id, metric) VALUES (?, ?)'),
+  };
+
+  const removeTx = db.transaction((id: string) => {
+    s.orphan.run(id);
+    s.removePresence.run(id);
+    return s.remove.run(id).changes > 0;
+  });
+  const presenceTx = db.transaction((id: string, p: Presence) => {
+    const row = { id, ...p };
+    s.presence.run(row);
+    s.presenceEvent.run(row);
+  });
+
+  return {
+    all: (): DeviceRow[] => s.all.all(),
+    get: (id: string): DeviceRow | undefined => s.get.get(id),
+    insert: (d: NewDevice): void => {
+      s.insert.run(d);
+    },
+    rename: (id: string, name: string) => s.rename.run(name, id).changes > 0,
+    move: (id: string, room: string | null) => s.move.run(room, id).changes > 0,
+    setSecretHash: (id: string, hash: string) => s.secret.run(hash, id).changes > 0,
+    /** Deletes the device; its readings are queued for background deletion. */
+    remove: (id: string): boolean => removeTx(id),
+    setDescription: (id: string, json: string | null): void => {
+      s.description.run(json, id);
+    },
+    setState: (id: string, json: string, ts: number): void => {
+      s.state.run(json, ts, id);
+    },
+    /** Records a presence change and appends it to the device's timeline. */
+    setPresence: (id: string, presence: Presence): void => presenceTx(id, presence),
+    presenceHistory: (id: string, since: number, limit: number): PresenceEventRow[] =>
+      s.presenceHistory.all(id, since, limit),
+    seriesOf: (deviceId: string): SeriesRow[] => s.seriesOf.all(deviceId),
+    allSeries: (): SeriesRow[] => s.allSeries.all(),
+    /** The series id for (device, metric), created on first use. */
+    ensureSeries: (deviceId: string, metric: string): number => {
+      const found = s.seriesGet.get(deviceId, metric);
+      if (found) return found.id;
+      return Number(s.seriesInsert.run(deviceId, metric).lastInsertRowid);
+    },
+  };
+}
+
+export type DeviceRepo = ReturnType<typeof createDeviceRepo>;

@@ -1,0 +1,88 @@
+/** Devices: list, read, add (credentials shown once), rename / move, remove. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import {
+  CreateDeviceBodySchema,
+  CreatedDeviceSchema,
+  DeviceIdParamsSchema,
+  DeviceSchema,
+  ErrorSchema,
+  UpdateDeviceBodySchema,
+} from '../../shared/api.ts';
+
+const tags = ['devices'];
+
+export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { devices } = app.services;
+
+  app.get(
+    '/api/devices',
+    {
+      schema: {
+        tags,
+        summary: 'Every device with its presence, state and latest readings',
+        response: { 200: Type.Array(DeviceSchema) },
+      },
+    },
+    async () => devices.list(),
+  );
+
+  app.post(
+    '/api/devices',
+    {
+      schema: {
+        tags,
+        summary: 'Add a device; the answer holds its credentials, shown only this once',
+        body: CreateDeviceBodySchema,
+        response: { 201: CreatedDeviceSchema, 400: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await devices.create(request.body);
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/devices/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One device',
+        params: DeviceIdParamsSchema,
+        response: { 200: DeviceSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => devices.get(request.params.id),
+  );
+
+  app.patch(
+    '/api/devices/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a device or move it to another room (null: no room)',
+        params: DeviceIdParamsSchema,
+        body: UpdateDeviceBodySchema,
+        response: { 200: DeviceSchema, 400: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => devices.update(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/devices/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a device: it is disconnected at once and its credentials stop working',
+        params: DeviceIdParamsSchema,
+        response: { 204: Type.Null(), 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      app.services.removeDevice(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

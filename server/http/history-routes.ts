@@ -1,0 +1,19 @@
+/** `GET /api/devices/:id/history`: a metric over a range, never more points than asked. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DeviceIdParamsSchema, ErrorSchema, HistoryQuerySchema, HistorySchema } from '../../shared/api.ts';
+
+export const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/devices/:id/history',
+    {
+      schema: {
+        tags: ['history'],
+        summary: 'Readings of one metric in [from, to), in at most `points` points',
+        params: DeviceIdParamsSchema,
+        querystring: HistoryQuerySchema,
+        response: { 200: HistorySchema, 400: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => app.services.telemetry.history(request.params.id, request.query),
+  );
+};

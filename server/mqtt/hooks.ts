@@ -1,0 +1,229 @@
+/**
+ * Broker policy as aedes hooks: who may connect, publish and subscribe, and
+ * the ingest of what devices publish. Hooks only parse, validate and call a
+ * service; the rules live in server/domain.
+ *
+ * A denied or invalid PUBLISH is acknowledged as usual but never forwarded or
+ * stored: [MQTT-3.3.5-2] lets a server either close the connection or ack and
+ * drop, and dropping keeps a device with one bad frame connected.
+ */
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import {
+  COMMAND_KINDS,
+  DEVICE_PUBLISH_KINDS,
+  type DeviceTopicKind,
+  parseTopic,
+  topics,
+} from '../../shared/topics.ts';
+import { checker } from '../../shared/validate.ts';
+import {
+  AVAILABILITY_VALUES,
+  DescriptionSchema,
+  RpcReplySchema,
+  StateSchema,
+  type Telemetry,
+  TelemetrySchema,
+} from '../../shared/wire.ts';
+import type { DropReason } from '../domain/counters.ts';
+import type { Services } from '../services.ts';
+
+/** Where dropped messages go: a `$` topic no client may subscribe to [MQTT-4.7.2-1]. */
+export const SINK_TOPIC = '$hearth/dropped';
+
+/** Who is on the other end of an MQTT connection. */
+export type Principal = { kind: 'device'; deviceId: string };
+
+const telemetryChecker = checker(TelemetrySchema);
+const stateChecker = checker(StateSchema);
+const descriptionChecker = checker(DescriptionSchema);
+const replyChecker = checker(RpcReplySchema);
+
+/** CONNACK return codes of MQTT 3.1.1 (§3.2.2.3). */
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+export interface HookDeps {
+  services: Services;
+  maxPayloadBytes: number;
+  /** Is a different connection with this client id already registered? (takeover) */
+  isConnectedElsewhere: (client: Client) => boolean;
+  /** Called when an authenticated client will take over an existing session. */
+  onTakeover: (clientId: string) => void;
+  clock: () => number;
+}
+
+export function createHooks(deps: HookDeps) {
+  const { services, maxPayloadBytes } = deps;
+  const { counters, drops, devices, telemetry, commands } = services;
+  const principals = new WeakMap<Client, Principal>();
+
+  function sink(packet: PublishPacket, done: (err?: Error | null) => void): void {
+    packet.topic = SINK_TOPIC;
+    packet.retain = false;
+    done(null);
+  }
+
+  function drop(
+    client: Client,
+    packet: PublishPacket,
+    reason: DropReason,
+    detail: string,
+    done: (err?: Error | null) => void,
+  ): void {
+    drops.drop(client.id, reason, detail, packet.topic);
+    sink(packet, done);
+  }
+
+  function ingest(
+    client: Client,
+    deviceId: string,
+    kind: DeviceTopicKind,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
+    const text = packet.payload.toString();
+    switch (kind) {
+      case 'telemetry': {
+        const parsed = telemetryChecker.parseJson(text);
+        if (!parsed.ok) {
+          const reason = parsed.error === 'payload is not valid JSON' ? 'invalid_json' : 'invalid_payload';
+          return drop(client, packet, reason, parsed.error, done);
+        }
+        // QoS 1/2: hold the hook until the reading is committed, so the PUBACK
+        // (or PUBREC) the broker sends next is a durable acknowledgement.
+        const durable = packet.qos > 0;
+        const result = telemetry.ingest(
+          deviceId,
+          parsed.value as Telemetry,
+          durable
+            ? (err) => {
+                if (err) drops.drop(client.id, 'write_failed', err.message, packet.topic);
+                // An error closes the connection without an ack: the device retries.
+                done(err ?? null);
+              }
+            : undefined,
+        );
+        if (!result.ok) return drop(client, packet, result.reason, result.detail, done);
+        counters.inc('mqtt_telemetry_accepted');
+        if (!durable) done(null);
+        return;
+      }
+      case 'state': {
+        const parsed = stateChecker.parseJson(text);
+        if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
+        devices.setState(deviceId, parsed.value, deps.clock());
+        services.presence.activity(deviceId);
+        return done(null);
+      }
+      case 'description': {
+        const parsed = descriptionChecker.parseJson(text);
+        if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
+        devices.setDescription(deviceId, parsed.value);
+        return done(null);
+      }
+      case 'availability': {
+        if (!(AVAILABILITY_VALUES as readonly string[]).includes(text)) {
+          return drop(client, packet, 'invalid_payload', 'availability must be "online" or "offline"', done);
+        }
+        return done(null);
+      }
+      case 'rpc/reply': {
+        const parsed = replyChecker.parseJson(text);
+        if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
+        if (!commands.handleReply(deviceId, parsed.value)) {
+          return drop(client, packet, 'unknown_reply', `no pending command "${parsed.value.id}"`, done);
+        }
+        return done(null);
+      }
+      default:
+        return drop(client, packet, 'acl_denied', `devices may not publish on ${kind}`, done);
+    }
+  }
+
+  return {
+    principals,
+
+    authenticate(
+      client: Client,
+      username: string | undefined,
+      password: Buffer | undefined,
+      done: (err: AuthenticateError | null, ok: boolean | null) => void,
+    ): void {
+      if (!username || !password) {
+        drops.refused(client.id, 'connect', 'anonymous connection refused');
+        return done(authError('credentials required', NOT_AUTHORIZED), false);
+      }
+      if (client.id !== username) {
+        drops.refused(client.id, 'connect', `client id "${client.id}" is not the username "${username}"`);
+        return done(authError('the client id must equal the username', IDENTIFIER_REJECTED), false);
+      }
+      devices.verify(username, password.toString()).then(
+        (ok) => {
+          if (!ok) {
+            drops.refused(client.id, 'connect', `bad credentials for "${username}"`);
+            return done(authError('bad username or password', BAD_USERNAME_OR_PASSWORD), false);
+          }
+          principals.set(client, { kind: 'device', deviceId: username });
+          if (deps.isConnectedElsewhere(client)) deps.onTakeover(client.id);
+          done(null, true);
+        },
+        () => done(authError('bad username or password', BAD_USERNAME_OR_PASSWORD), false),
+      );
+    },
+
+    authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
+      // A will left over from before a restart: the hub mirrors presence itself.
+      if (!client) return sink(packet, done);
+      const principal = principals.get(client);
+      if (!principal) return done(new Error('not authenticated'));
+      const t = parseTopic(packet.topic);
+      if (t.scope !== 'device' || t.deviceId !== principal.deviceId || !DEVICE_PUBLISH_KINDS.has(t.kind)) {
+        return drop(client, packet, 'acl_denied', 'devices may publish only on their own topics', done);
+      }
+      // The connection is closing: this is its Last Will. The hub already
+      // publishes the retained `offline` itself, with the reason, in order.
+      if (client.closed) return sink(packet, done);
+      if (packet.retain && COMMAND_KINDS.has(t.kind)) {
+        return drop(client, packet, 'retained_command', 'commands are never retained', done);
+      }
+      if (packet.payload.length > maxPayloadBytes) {
+        return drop(
+          client,
+          packet,
+          'payload_too_large',
+          `${packet.payload.length} bytes > ${maxPayloadBytes}`,
+          done,
+        );
+      }
+      counters.inc('mqtt_messages_in');
+      try {
+        ingest(client, t.deviceId, t.kind, packet, done);
+      } catch (err) {
+        // A bug or a database error must cost one message, not the hub.
+        drops.drop(client.id, 'invalid_payload', (err as Error).message, packet.topic);
+        sink(packet, done);
+      }
+    },
+
+    authorizeSubscribe(
+      client: Client,
+      sub: Subscription,
+      done: (err: Error | null, sub?: Subscription | null) => void,
+    ): void {
+      const principal = principals.get(client);
+      if (principal?.kind === 'device' && sub.topic === topics.rpc(principal.deviceId)) {
+        return done(null, sub);
+      }
+      drops.refused(client.id, 'subscribe', `subscription to "${sub.topic}" refused`);
+      // A null subscription is refused in the SUBACK (0x80) without disconnecting.
+      done(null, null);
+    },
+  };
+}
+
+export type Hooks = ReturnType<typeof createHooks>;
