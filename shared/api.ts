@@ -178,6 +178,22 @@ export const CommandListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const PresenceEventSchema = Type.Object({
+  ts: Type.Integer(),
+  status: Type.Enum(PRESENCE_STATUSES),
+  reason: Type.Enum(PRESENCE_REASONS),
+  detail: Nullable(Type.String()),
+});
+export type PresenceEventDto = Static<typeof PresenceEventSchema>;
+
+export const PresenceQuerySchema = Type.Object(
+  {
+    since: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since epoch; default: 7 days ago' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
+
 export const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
   version: Type.String(),

@@ -8,6 +8,7 @@ import type {
   Credentials,
   DeviceDto,
   Presence,
+  PresenceEventDto,
   UpdateDeviceBody,
 } from '../../shared/api.ts';
 import { isDeviceId } from '../../shared/topics.ts';
@@ -251,6 +252,12 @@ export function createDeviceService({ repo, bus, clock, endpoints }: DeviceServi
       r.presence = presence;
       repo.setPresence(id, presence);
       bus.emit('presence', { deviceId: id, presence });
+    },
+
+    /** The device's presence changes, newest first. */
+    presenceHistory(id: string, since: number, limit: number): PresenceEventDto[] {
+      require(id);
+      return repo.presenceHistory(id, since, limit);
     },
 
     /** Last time the device sent anything the hub accepted. */

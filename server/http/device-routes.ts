@@ -7,8 +7,12 @@ import {
   DeviceIdParamsSchema,
   DeviceSchema,
   ErrorSchema,
+  PresenceEventSchema,
+  PresenceQuerySchema,
   UpdateDeviceBodySchema,
 } from '../../shared/api.ts';
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 const tags = ['devices'];
 
@@ -84,5 +88,24 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.services.removeDevice(request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/devices/:id/presence',
+    {
+      schema: {
+        tags,
+        summary: 'Presence timeline: every online/offline/stale change with its reason, newest first',
+        params: DeviceIdParamsSchema,
+        querystring: PresenceQuerySchema,
+        response: { 200: Type.Array(PresenceEventSchema), 404: ErrorSchema },
+      },
+    },
+    async (request) =>
+      devices.presenceHistory(
+        request.params.id,
+        request.query.since ?? Date.now() - WEEK_MS,
+        request.query.limit ?? 200,
+      ),
   );
 };

@@ -31,13 +31,21 @@ describe('telemetry', () => {
 
   it('stores readings from a real device and answers history queries', async () => {
     const { credentials } = await t.addDevice('Hall thermometer', { id: 'hall-thermo', room: 'Hall' });
-    device = new HearthDevice({ url: t.mqttUrl, id: credentials.device_id, password: credentials.password, description: thermometer });
+    device = new HearthDevice({
+      url: t.mqttUrl,
+      id: credentials.device_id,
+      password: credentials.password,
+      description: thermometer,
+    });
     await device.start();
     const base = Date.now() - 60_000;
-    for (let i = 0; i < 20; i++) device.telemetry({ temperature: 20 + i / 10, humidity: 40 }, base + i * 1000);
+    for (let i = 0; i < 20; i++)
+      device.telemetry({ temperature: 20 + i / 10, humidity: 40 }, base + i * 1000);
     await waitFor(() => device?.stats.telemetrySent === 20, { what: '20 readings acknowledged' });
 
-    const res = await t.api(`/api/devices/hall-thermo/history?metric=temperature&from=${base}&to=${base + 20_000}&points=100`);
+    const res = await t.api(
+      `/api/devices/hall-thermo/history?metric=temperature&from=${base}&to=${base + 20_000}&points=100`,
+    );
     expect(res.status).toBe(200);
     const h = (await res.json()) as HistoryDto;
     expect(h.ts).toHaveLength(20);
