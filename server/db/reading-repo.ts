@@ -29,8 +29,9 @@ interface BucketRow {
 }
 
 export function createReadingRepo(db: Db) {
+  // better-sqlite3 binds JS numbers as REAL, so the bucket index is CAST to keep it integral.
   const bucketed = db.prepare<{ s: number; from: number; to: number; w: number }, BucketRow>(
-    `SELECT (ts - @from) / @w AS b, count(*) AS n, avg(value) AS avg,
+    `SELECT CAST((ts - @from) / @w AS INTEGER) AS b, count(*) AS n, avg(value) AS avg,
             min(value) AS lo, max(value) AS hi, min(ts) AS t0
        FROM readings
       WHERE series_id = @s AND ts >= @from AND ts < @to

@@ -132,7 +132,12 @@ export function createDeviceService({ repo, bus, clock, endpoints }: DeviceServi
       for (const row of repo.all()) records.set(row.id, fromRow(row));
     },
 
+    /** Every device. Re-reads the registry so devices added or removed by the CLI show up. */
     list(): DeviceDto[] {
+      const rows = repo.all();
+      const ids = new Set(rows.map((r) => r.id));
+      for (const row of rows) if (!records.has(row.id)) records.set(row.id, fromRow(row));
+      for (const id of [...records.keys()]) if (!ids.has(id)) records.delete(id);
       return [...records.values()]
         .sort(
           (a, b) =>

@@ -1,0 +1,166 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DatabaseTooNewError,
+  type Db,
+  loadMigrations,
+  migrate,
+  openDatabase,
+} from '../../server/db/database.ts';
+import { createDeviceRepo } from '../../server/db/device-repo.ts';
+import { createReadingRepo } from '../../server/db/reading-repo.ts';
+import { type PendingMessage, ReadingWriter } from '../../server/db/reading-writer.ts';
+import { silentLogger } from '../../server/domain/logger.ts';
+import { tempDir } from '../helpers/hub.ts';
+
+describe('storage', () => {
+  let dir: string;
+  let db: Db;
+  beforeEach(() => {
+    dir = tempDir();
+    db = openDatabase(join(dir, 'hearth.sqlite'));
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function seed(): number {
+    const repo = createDeviceRepo(db);
+    repo.insert({ id: 'dev', name: 'Dev', room: null, secretHash: 'x', createdAt: 1 });
+    return repo.ensureSeries('dev', 'temperature');
+  }
+
+  it('runs in WAL mode at the latest schema version, and migrating again changes nothing', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const latest = loadMigrations().at(-1)?.version;
+    expect(db.pragma('user_version', { simple: true })).toBe(latest);
+    expect(migrate(db)).toBe(latest);
+  });
+
+  it('refuses a database from a newer Hearth instead of touching it', () => {
+    db.pragma('user_version = 999');
+    expect(() => migrate(db)).toThrow(DatabaseTooNewError);
+  });
+
+  it('writes a batch in one transaction and acknowledges after the commit', () => {
+    const series = seed();
+    const committed: PendingMessage[][] = [];
+    const writer = new ReadingWriter(db, { flushMs: 1000, batchMax: 10_000 }, silentLogger, (b) =>
+      committed.push(b),
+    );
+    const acks: (Error | undefined)[] = [];
+    for (let i = 0; i < 100; i++) {
+      writer.enqueue({
+        deviceId: 'dev',
+        ts: 1000 + i,
+        values: { temperature: i },
+        series: [series],
+        done: (e) => acks.push(e),
+      });
+    }
+    expect(acks).toHaveLength(0);
+    expect(writer.pending).toBe(100);
+    writer.flush();
+    expect(acks).toHaveLength(100);
+    expect(acks.every((a) => a === undefined)).toBe(true);
+    expect(committed).toHaveLength(1);
+    expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 100 });
+    expect(db.prepare('SELECT last_value, last_ts FROM series').get()).toEqual({
+      last_value: 99,
+      last_ts: 1099,
+    });
+    expect(writer.stats).toMatchObject({ batches: 1, rows: 100, messages: 100 });
+    writer.stop();
+  });
+
+  it('fails every reading of a batch that cannot be written, and stores none of it', () => {
+    const series = seed();
+    const writer = new ReadingWriter(db, { flushMs: 1000, batchMax: 10_000 }, silentLogger, () => {});
+    const acks: (Error | undefined)[] = [];
+    writer.enqueue({
+      deviceId: 'dev',
+      ts: 1,
+      values: { temperature: 1 },
+      series: [series],
+      done: (e) => acks.push(e),
+    });
+    // NOT NULL violation inside the transaction: the whole batch rolls back.
+    writer.enqueue({
+      deviceId: 'dev',
+      ts: 2,
+      values: { temperature: null as unknown as number },
+      series: [series],
+      done: (e) => acks.push(e),
+    });
+    writer.flush();
+    expect(acks).toHaveLength(2);
+    expect(acks.every((a) => a instanceof Error)).toBe(true);
+    expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 0 });
+    expect(writer.stats.failures).toBe(1);
+  });
+
+  it('flushes by itself when the batch is full or old enough', async () => {
+    const series = seed();
+    const writer = new ReadingWriter(db, { flushMs: 5, batchMax: 3 }, silentLogger, () => {});
+    const done = new Promise<void>((resolve) => {
+      writer.enqueue({
+        deviceId: 'dev',
+        ts: 1,
+        values: { temperature: 1 },
+        series: [series],
+        done: () => resolve(),
+      });
+    });
+    await done;
+    expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 1 });
+    writer.stop();
+    const refused = await new Promise<Error | undefined>((resolve) =>
+      writer.enqueue({ deviceId: 'dev', ts: 2, values: { temperature: 2 }, series: [series], done: resolve }),
+    );
+    expect(refused).toBeInstanceOf(Error);
+  });
+
+  it('buckets history and never returns more points than asked, keeping spikes', () => {
+    const series = seed();
+    const insert = db.prepare('INSERT INTO readings (series_id, ts, value) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) insert.run(series, i * 10, i === 5000 ? 99 : 20);
+    })();
+    const readings = createReadingRepo(db);
+    const raw = readings.bucketed(series, 0, 1000, 500);
+    expect(raw.bucketMs).toBeNull();
+    expect(raw.ts).toHaveLength(100);
+    expect(raw.ts[1]).toBe(10);
+
+    for (const points of [1, 7, 100, 999]) {
+      const b = readings.bucketed(series, 0, 100_000, points);
+      expect(b.ts.length).toBeLessThanOrEqual(points);
+      expect(b.count.reduce((a, c) => a + c, 0)).toBe(10_000);
+      expect(Math.max(...b.max)).toBe(99);
+      expect(Math.min(...b.min)).toBe(20);
+    }
+    const empty = readings.bucketed(series, 200_000, 300_000, 10);
+    expect(empty.ts).toHaveLength(0);
+  });
+
+  it('deletes the readings of a removed device in the background, chunk by chunk', () => {
+    const series = seed();
+    const insert = db.prepare('INSERT INTO readings (series_id, ts, value) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2500; i++) insert.run(series, i, 1);
+    })();
+    const repo = createDeviceRepo(db);
+    expect(repo.remove('dev')).toBe(true);
+    const readings = createReadingRepo(db);
+    expect(readings.sweepOrphans(1000)).toBe(1000);
+    expect(readings.sweepOrphans(1000)).toBe(1000);
+    expect(readings.sweepOrphans(1000)).toBe(500);
+    expect(readings.sweepOrphans(1000)).toBe(0);
+    expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 0 });
+    // A device added again under the same id starts with a fresh series.
+    repo.insert({ id: 'dev', name: 'Dev', room: null, secretHash: 'x', createdAt: 2 });
+    expect(repo.ensureSeries('dev', 'temperature')).not.toBe(series);
+  });
+});
