@@ -11,6 +11,7 @@ import { commandRoutes } from './http/command-routes.ts';
 import { deviceRoutes } from './http/device-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
+import { storageRoutes } from './http/storage-routes.ts';
 import { brokerPlugin } from './plugins/broker-plugin.ts';
 import { dbPlugin } from './plugins/db-plugin.ts';
 import { errorPlugin } from './plugins/error-plugin.ts';
@@ -56,6 +57,7 @@ export async function buildApp(
   await app.register(deviceRoutes);
   await app.register(historyRoutes);
   await app.register(commandRoutes);
+  await app.register(storageRoutes);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(webPlugin);

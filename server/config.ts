@@ -37,6 +37,16 @@ export const ConfigSchema = Type.Object(
     liveCoalesceMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
     /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
     dbSynchronous: Type.Enum(['NORMAL', 'FULL']),
+    /** Days raw readings are kept (0: forever); per device/metric overrides via the API. */
+    retentionRawDays: Type.Integer({ minimum: 0 }),
+    /** Days 1-minute rollups are kept (0: forever). */
+    retentionMinuteDays: Type.Integer({ minimum: 0 }),
+    /** Days 1-hour rollups are kept (0: forever). */
+    retentionHourDays: Type.Integer({ minimum: 0 }),
+    /** How often expired readings are pruned (in small chunks that never stall ingest). */
+    pruneIntervalS: Type.Integer({ minimum: 1 }),
+    /** How often the WAL is checkpointed, from a worker thread. */
+    checkpointIntervalMs: Type.Integer({ minimum: 100 }),
     /** The built dashboard (vite build output). */
     webDir: Type.String({ minLength: 1 }),
   },
@@ -62,6 +72,11 @@ export function defaultConfig(cwd: string, hostname: string): Config {
     ingestBatchMax: 2000,
     liveCoalesceMs: 250,
     dbSynchronous: 'NORMAL',
+    retentionRawDays: 30,
+    retentionMinuteDays: 366,
+    retentionHourDays: 0,
+    pruneIntervalS: 600,
+    checkpointIntervalMs: 2000,
     webDir: resolve(projectRoot, 'web', 'dist'),
   };
 }

@@ -204,3 +204,59 @@ export const HealthSchema = Type.Object({
   counters: Type.Record(Type.String(), Type.Number()),
 });
 export type HealthDto = Static<typeof HealthSchema>;
+
+export const StorageTierSchema = Type.Object({
+  name: Type.String({ description: '`raw`, `1m` or `1h`' }),
+  rows: Type.Integer(),
+  oldest_ts: Nullable(Type.Integer()),
+  rows_per_day: Type.Number({ description: 'rows added in the last 24 h' }),
+  retention_days: Type.Integer({ description: 'hub default; 0 keeps forever' }),
+});
+
+export const StorageSchema = Type.Object({
+  file: Type.String(),
+  size_bytes: Type.Integer(),
+  wal_bytes: Type.Integer(),
+  tiers: Type.Array(StorageTierSchema),
+  bytes_per_row: Type.Number(),
+  projected_bytes: Type.Object({
+    days_30: Type.Integer({ description: 'estimated database size in 30 days' }),
+    days_365: Type.Integer({ description: 'estimated database size in a year' }),
+  }),
+});
+export type StorageDto = Static<typeof StorageSchema>;
+
+const RetentionDaysField = Type.Optional(
+  Nullable(Type.Integer({ minimum: 0, description: 'days; 0 keeps forever; null or absent: the default' })),
+);
+
+export const RetentionBodySchema = Type.Object(
+  {
+    metric: Type.Optional(
+      Type.String({ pattern: `${NAME_PATTERN}|^\\*$`, description: 'a metric, or `*` for the whole device' }),
+    ),
+    raw_days: RetentionDaysField,
+    minute_days: RetentionDaysField,
+    hour_days: RetentionDaysField,
+  },
+  { additionalProperties: false },
+);
+export type RetentionBody = Static<typeof RetentionBodySchema>;
+
+export const RetentionSchema = Type.Object({
+  device_id: Type.String(),
+  metric: Type.String(),
+  raw_days: Nullable(Type.Integer()),
+  minute_days: Nullable(Type.Integer()),
+  hour_days: Nullable(Type.Integer()),
+});
+
+export const EffectiveRetentionSchema = Type.Object({
+  overrides: Type.Array(RetentionSchema),
+  /** Days each tier keeps per metric, after overrides and defaults. */
+  effective: Type.Record(
+    Type.String(),
+    Type.Object({ raw_days: Type.Integer(), minute_days: Type.Integer(), hour_days: Type.Integer() }),
+  ),
+});
+export type EffectiveRetentionDto = Static<typeof EffectiveRetentionSchema>;

@@ -100,6 +100,7 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
   private client: MqttClient | null = null;
   private attempt = 0;
   private flushing = false;
+  private lastStamp = 0;
   /** Connected and announced (subscribed, retained topics published). */
   private online = false;
 
@@ -225,9 +226,18 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
     await this.flushBuffer();
   }
 
-  /** Sends readings now, or buffers them (bounded) while disconnected. */
-  telemetry(values: Record<string, number>, ts = Date.now()): void {
-    const reading = { ts, values };
+  /**
+   * Sends readings now, or buffers them (bounded) while disconnected. Without
+   * `ts` the reading is stamped now, strictly after the previous one: the hub
+   * keys readings by timestamp, so two in one millisecond must not share it.
+   */
+  telemetry(values: Record<string, number>, ts?: number): void {
+    let stamp = ts;
+    if (stamp === undefined) {
+      stamp = Math.max(Date.now(), this.lastStamp + 1);
+      this.lastStamp = stamp;
+    }
+    const reading = { ts: stamp, values };
     if (!this.connected || this.flushing || this.buffer.length > 0) {
       this.bufferReading(reading);
       return;

@@ -19,6 +19,61 @@ export interface PendingMessage {
   done: ((err?: Error) => void) | undefined;
 }
 
+/** Rollup tiers, finest first: table and bucket width. */
+export const ROLLUP_TIERS = [
+  { name: '1m', table: 'rollup_1m', ms: 60_000 },
+  { name: '1h', table: 'rollup_1h', ms: 3_600_000 },
+] as const;
+
+interface Agg {
+  series: number;
+  bucket: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  last: number;
+  lastTs: number;
+}
+
+function newAgg(series: number, bucket: number, value: number, ts: number): Agg {
+  return { series, bucket, min: value, max: value, sum: value, count: 1, last: value, lastTs: ts };
+}
+
+function addTo(a: Agg, value: number, ts: number): void {
+  if (value < a.min) a.min = value;
+  if (value > a.max) a.max = value;
+  a.sum += value;
+  a.count++;
+  if (ts >= a.lastTs) {
+    a.last = value;
+    a.lastTs = ts;
+  }
+}
+
+/** Folds minute aggregates into wider buckets. */
+function regroup(minutes: Map<string, Agg>, ms: number): Map<string, Agg> {
+  const out = new Map<string, Agg>();
+  for (const m of minutes.values()) {
+    const bucket = m.bucket - (m.bucket % ms);
+    const key = `${m.series}:${bucket}`;
+    const a = out.get(key);
+    if (!a) {
+      out.set(key, { ...m, bucket });
+      continue;
+    }
+    a.min = Math.min(a.min, m.min);
+    a.max = Math.max(a.max, m.max);
+    a.sum += m.sum;
+    a.count += m.count;
+    if (m.lastTs >= a.lastTs) {
+      a.last = m.last;
+      a.lastTs = m.lastTs;
+    }
+  }
+  return out;
+}
+
 export interface WriterOptions {
   flushMs: number;
   batchMax: number;
@@ -58,9 +113,25 @@ export class ReadingWriter {
     private readonly log: Logger,
     private readonly onCommitted: (batch: PendingMessage[]) => void,
   ) {
+    // A reading is keyed by (series, ts): a QoS 1 redelivery of the same
+    // reading is ignored, so it is neither stored nor counted in rollups twice.
     const insert = db.prepare<[number, number, number]>(
-      'INSERT OR REPLACE INTO readings (series_id, ts, value) VALUES (?, ?, ?)',
+      // ON CONFLICT, not OR IGNORE: only the duplicate key is ignored, never a constraint error.
+      'INSERT INTO readings (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT (series_id, ts) DO NOTHING',
     );
+    const upsert = (table: string) =>
+      db.prepare<[number, number, number, number, number, number, number, number]>(
+        `INSERT INTO ${table} (series_id, bucket, min, max, sum, count, last, last_ts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series_id, bucket) DO UPDATE SET
+           min = min(min, excluded.min),
+           max = max(max, excluded.max),
+           sum = sum + excluded.sum,
+           count = count + excluded.count,
+           last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+           last_ts = max(last_ts, excluded.last_ts)`,
+      );
+    const tiers = ROLLUP_TIERS.map((t) => ({ ...t, upsert: upsert(t.table) }));
     const lastValue = db.prepare<[number, number, number, number]>(
       'UPDATE series SET last_value = ?, last_ts = ? WHERE id = ? AND (last_ts IS NULL OR last_ts <= ?)',
     );
@@ -70,16 +141,29 @@ export class ReadingWriter {
     this.writeBatch = db.transaction((batch: PendingMessage[]) => {
       const latest = new Map<number, { ts: number; value: number }>();
       const seen = new Map<string, number>();
+      // Pre-aggregated per (series, minute): one upsert per group, not per reading.
+      const minutes = new Map<string, Agg>();
       for (const m of batch) {
         const keys = Object.keys(m.values);
+        const minute = m.ts - (m.ts % 60_000);
         for (let i = 0; i < keys.length; i++) {
           const series = m.series[i] as number;
           const value = m.values[keys[i] as string] as number;
-          insert.run(series, m.ts, value);
+          if (insert.run(series, m.ts, value).changes === 0) continue;
           const prev = latest.get(series);
           if (!prev || prev.ts <= m.ts) latest.set(series, { ts: m.ts, value });
+          const key = `${series}:${minute}`;
+          const agg = minutes.get(key);
+          if (agg) addTo(agg, value, m.ts);
+          else minutes.set(key, newAgg(series, minute, value, m.ts));
         }
         if ((seen.get(m.deviceId) ?? 0) < m.ts) seen.set(m.deviceId, m.ts);
+      }
+      for (const tier of tiers) {
+        const groups = tier.ms === 60_000 ? minutes : regroup(minutes, tier.ms);
+        for (const a of groups.values()) {
+          tier.upsert.run(a.series, a.bucket, a.min, a.max, a.sum, a.count, a.last, a.lastTs);
+        }
       }
       for (const [series, { ts, value }] of latest) lastValue.run(value, ts, series, ts);
       for (const [device, ts] of seen) lastSeen.run(ts, device, ts);

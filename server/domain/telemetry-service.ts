@@ -38,7 +38,6 @@ export function createTelemetryService(deps: TelemetryServiceDeps) {
   const seriesIds = new Map<string, number>();
   /** Last hub-assigned timestamp per device, so two readings in one ms never collide. */
   const lastStamp = new Map<string, number>();
-  let sweepTimer: NodeJS.Timeout | null = null;
 
   function seriesId(deviceId: string, metric: string): number {
     const key = `${deviceId}\u0000${metric}`;
@@ -53,13 +52,9 @@ export function createTelemetryService(deps: TelemetryServiceDeps) {
   return {
     start(): void {
       for (const s of repo.allSeries()) seriesIds.set(`${s.device_id}\u0000${s.metric}`, s.id);
-      sweepTimer = setInterval(() => readings.sweepOrphans(5000), 2000);
-      sweepTimer.unref();
     },
 
     stop(): void {
-      if (sweepTimer) clearInterval(sweepTimer);
-      sweepTimer = null;
       writer.stop();
     },
 
@@ -134,7 +129,7 @@ export function createTelemetryService(deps: TelemetryServiceDeps) {
       if (writer.pending > 0) writer.flush();
       const b =
         id === undefined
-          ? { bucketMs: null, ts: [], value: [], min: [], max: [], count: [] }
+          ? { source: 'raw', bucketMs: null, ts: [], value: [], min: [], max: [], count: [] }
           : readings.bucketed(id, q.from, q.to, points);
       return {
         device_id: deviceId,
@@ -142,7 +137,7 @@ export function createTelemetryService(deps: TelemetryServiceDeps) {
         unit: spec?.unit ?? null,
         from: q.from,
         to: q.to,
-        source: b.bucketMs === null ? 'raw' : 'raw-aggregated',
+        source: b.source,
         bucket_ms: b.bucketMs,
         ts: b.ts,
         value: b.value,

@@ -1,15 +1,41 @@
-/** Opens the SQLite database (migrated) and closes it last. */
+/**
+ * Opens the SQLite database (migrated), checkpoints its WAL from a worker
+ * thread, prunes expired readings in the background, and closes it last.
+ */
 import fp from 'fastify-plugin';
+import { Checkpointer } from '../db/checkpointer.ts';
 import { databasePath, openDatabase } from '../db/database.ts';
+import { Pruner } from '../db/pruner.ts';
+import { createRetentionRepo } from '../db/retention-repo.ts';
+import { createStorageStats } from '../db/storage-stats.ts';
 import './types.ts';
 
 export const dbPlugin = fp(
   async (app) => {
-    const db = openDatabase(databasePath(app.config.dataDir), {
-      synchronous: app.config.dbSynchronous,
-    });
+    const { config } = app;
+    const file = databasePath(config.dataDir);
+    const db = openDatabase(file, { synchronous: config.dbSynchronous });
+    const retention = createRetentionRepo(db);
+    const checkpointer = new Checkpointer(db, file, config.checkpointIntervalMs, app.log);
+    const pruner = new Pruner(
+      db,
+      retention,
+      {
+        raw_days: config.retentionRawDays,
+        minute_days: config.retentionMinuteDays,
+        hour_days: config.retentionHourDays,
+      },
+      Date.now,
+      app.log,
+    );
+    checkpointer.start();
+    pruner.start(config.pruneIntervalS * 1000);
     app.decorate('db', db);
+    app.decorate('storage', { file, retention, pruner, checkpointer, stats: createStorageStats(db, file) });
+    // Registered first, so it runs last: after the services wrote what they queued.
     app.addHook('onClose', async () => {
+      await pruner.stop();
+      await checkpointer.stop();
       db.close();
     });
   },

@@ -13,6 +13,8 @@ function newest(dir: string): number {
 }
 
 export default function setup(): void {
+  // For quick runs of server-only tests while the dashboard is being edited.
+  if (process.env.SKIP_WEB_BUILD === '1') return;
   const built = join('web', 'dist', 'index.html');
   const sources = Math.max(newest(join('web', 'src')), newest('shared'));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
