@@ -5,13 +5,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { alertRoutes } from './http/alert-routes.ts';
+import { authRoutes } from './http/auth-routes.ts';
 import { commandRoutes } from './http/command-routes.ts';
+import { desiredRoutes } from './http/desired-routes.ts';
 import { deviceRoutes } from './http/device-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
+import { integrationRoutes } from './http/integration-routes.ts';
+import { ruleRoutes } from './http/rule-routes.ts';
 import { storageRoutes } from './http/storage-routes.ts';
+import { authPlugin } from './plugins/auth-plugin.ts';
 import { brokerPlugin } from './plugins/broker-plugin.ts';
 import { dbPlugin } from './plugins/db-plugin.ts';
 import { errorPlugin } from './plugins/error-plugin.ts';
@@ -19,21 +25,33 @@ import { realtimePlugin } from './plugins/realtime-plugin.ts';
 import { servicesPlugin } from './plugins/services-plugin.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { webPlugin } from './plugins/web-plugin.ts';
+import type { TlsMaterial } from './tls.ts';
 import { HUB_VERSION } from './version.ts';
 import './plugins/types.ts';
 
 export async function buildApp(
   config: Config,
   logger: FastifyServerOptions['logger'] = { level: config.logLevel },
+  tls: TlsMaterial | null = null,
 ) {
   const app = Fastify({
     logger,
+    // With TLS on, the one HTTP port serves HTTPS, the dashboard's WSS and MQTT over WSS.
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     bodyLimit: 64 * 1024,
+    // Router-level errors (malformed URL encoding, over-long params) skip the
+    // error handler; answer them in the same `{ error, message }` shape.
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as FastifyReply)
+        .status(err.statusCode ?? 400)
+        .send({ error: 'invalid_input', message: err.message });
+    },
     // Idle keep-alive sockets must not hold a shutdown open.
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('config', config);
+  app.decorate('tls', tls);
 
   await app.register(errorPlugin);
   await app.register(swagger, {
@@ -50,15 +68,23 @@ export async function buildApp(
 
   await app.register(dbPlugin);
   await app.register(servicesPlugin);
+  await app.register(authPlugin);
   await app.register(brokerPlugin);
   await app.register(realtimePlugin);
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(integrationRoutes);
   await app.register(deviceRoutes);
   await app.register(historyRoutes);
   await app.register(commandRoutes);
+  await app.register(ruleRoutes);
+  await app.register(alertRoutes);
+  await app.register(desiredRoutes);
   await app.register(storageRoutes);
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(webPlugin);
   return app;

@@ -27,6 +27,12 @@ export const ConfigSchema = Type.Object(
     staleAfterS: Type.Integer({ minimum: 10 }),
     /** Largest MQTT payload accepted on a device topic; larger ones are dropped and counted. */
     maxPayloadBytes: Type.Integer({ minimum: 256, maximum: 1_048_576 }),
+    /** Most MQTT connections at once (TCP + TLS); more are refused and counted. */
+    mqttMaxConnections: Type.Integer({ minimum: 1 }),
+    /** Deepest topic (levels) accepted; aedes caps it at 100. */
+    mqttMaxTopicLevels: Type.Integer({ minimum: 4, maximum: 100 }),
+    /** Messages per second one client may publish (sustained; bursts of twice that); 0: no limit. */
+    mqttRateLimit: Type.Integer({ minimum: 0 }),
     /** Default command timeout when a request does not give one. */
     rpcTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
     /** Group commit: the longest a reading waits before its batch is written. */
@@ -49,6 +55,16 @@ export const ConfigSchema = Type.Object(
     checkpointIntervalMs: Type.Integer({ minimum: 100 }),
     /** The built dashboard (vite build output). */
     webDir: Type.String({ minLength: 1 }),
+    /** `off`; `self-signed`: a certificate made on first start and kept in the data dir; `files`: tlsCert + tlsKey. */
+    tls: Type.Enum(['off', 'self-signed', 'files']),
+    tlsCert: Type.Optional(Type.String({ minLength: 1 })),
+    tlsKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** MQTT over TLS, when TLS is on. */
+    mqttTlsPort: Port,
+    /** Plain MQTT on mqttPort: `auto` keeps it only while TLS is off. */
+    mqttPlaintext: Type.Enum(['auto', 'on', 'off']),
+    /** Sets the owner password without the first-start page (automation, Docker). */
+    ownerPassword: Type.Optional(Type.String({ minLength: 10 })),
   },
   { additionalProperties: false },
 );
@@ -68,6 +84,9 @@ export function defaultConfig(cwd: string, hostname: string): Config {
     staleAfterS: 600,
     maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
     rpcTimeoutMs: 5000,
+    mqttMaxConnections: 10_000,
+    mqttMaxTopicLevels: 16,
+    mqttRateLimit: 500,
     ingestFlushMs: 4,
     ingestBatchMax: 2000,
     liveCoalesceMs: 250,
@@ -77,6 +96,9 @@ export function defaultConfig(cwd: string, hostname: string): Config {
     retentionHourDays: 0,
     pruneIntervalS: 600,
     checkpointIntervalMs: 2000,
+    tls: 'off',
+    mqttTlsPort: 8883,
+    mqttPlaintext: 'auto',
     webDir: resolve(projectRoot, 'web', 'dist'),
   };
 }

@@ -8,16 +8,26 @@ export interface Endpoints {
   wsUrl: string;
 }
 
-/** Uses the bound HTTP port when listening (port 0 in tests), the configured one otherwise. */
-export function endpointsFor(
-  config: Config,
-  httpAddress: AddressInfo | string | null,
-  mqttPort = config.mqttPort,
-): Endpoints {
-  const httpPort =
-    typeof httpAddress === 'object' && httpAddress !== null ? httpAddress.port : config.httpPort;
+export interface BoundPorts {
+  http: AddressInfo | string | null;
+  /** Bound plain MQTT port, when listening. */
+  mqtt: number | null;
+  /** Bound MQTT-over-TLS port, when listening. */
+  mqttTls: number | null;
+}
+
+/**
+ * Prefers TLS when it is on. Uses bound ports when listening (port 0 in
+ * tests), the configured ones otherwise.
+ */
+export function endpointsFor(config: Config, bound: BoundPorts): Endpoints {
+  const httpPort = typeof bound.http === 'object' && bound.http !== null ? bound.http.port : config.httpPort;
+  const tls = config.tls !== 'off';
+  const mqtt = tls
+    ? `mqtts://${config.publicHost}:${bound.mqttTls ?? config.mqttTlsPort}`
+    : `mqtt://${config.publicHost}:${bound.mqtt ?? config.mqttPort}`;
   return {
-    mqttUrl: `mqtt://${config.publicHost}:${mqttPort}`,
-    wsUrl: `ws://${config.publicHost}:${httpPort}${MQTT_WS_PATH}`,
+    mqttUrl: mqtt,
+    wsUrl: `${tls ? 'wss' : 'ws'}://${config.publicHost}:${httpPort}${MQTT_WS_PATH}`,
   };
 }

@@ -199,7 +199,15 @@ export const HealthSchema = Type.Object({
   version: Type.String(),
   uptime_s: Type.Number(),
   now: Type.Integer(),
-  mqtt: Type.Object({ clients: Type.Integer(), devices_online: Type.Integer() }),
+  mqtt: Type.Object({
+    clients: Type.Integer(),
+    devices_online: Type.Integer(),
+    url: Type.String({ description: 'where devices connect (mqtt:// or mqtts://)' }),
+  }),
+  tls: Type.Object({
+    enabled: Type.Boolean(),
+    fingerprint_sha256: Nullable(Type.String({ description: 'of the certificate devices should trust' })),
+  }),
   db: Type.Object({ size_bytes: Type.Integer(), pending_writes: Type.Integer() }),
   counters: Type.Record(Type.String(), Type.Number()),
 });

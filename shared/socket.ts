@@ -3,11 +3,16 @@
  * dashboard validates each message on receipt with these schemas.
  */
 import Type, { type Static } from 'typebox';
+import { AlertSchema } from './alerts.ts';
 import { CommandSchema, DeviceSchema, PresenceSchema } from './api.ts';
+import { DesiredSchema } from './desired-state.ts';
 import { StateSchema } from './wire.ts';
 
 /** socket.io path on the hub's HTTP port. */
 export const SOCKET_PATH = '/socket.io';
+
+/** The `connect_error` message of a live-feed connection without valid credentials. */
+export const SOCKET_UNAUTHORIZED = 'unauthorized';
 
 export const SnapshotSchema = Type.Object({
   devices: Type.Array(DeviceSchema),
@@ -48,6 +53,10 @@ export interface ServerToClientEvents {
   device: (e: Static<typeof DeviceSchema>) => void;
   device_removed: (e: DeviceRemovedEvent) => void;
   command: (e: Static<typeof CommandSchema>) => void;
+  /** An alert was raised, cleared or acknowledged (the whole alert as it is now). */
+  alert: (e: Static<typeof AlertSchema>) => void;
+  /** A desired value changed (set, applied, expired, failed, waiting for its device). */
+  desired: (e: Static<typeof DesiredSchema>) => void;
 }
 
 /** Browser → server events. */
@@ -65,4 +74,6 @@ export const serverEventSchemas = {
   device: DeviceSchema,
   device_removed: DeviceRemovedEventSchema,
   command: CommandSchema,
+  alert: AlertSchema,
+  desired: DesiredSchema,
 } as const;

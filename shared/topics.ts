@@ -87,3 +87,43 @@ export function parseTopic(topic: string): ParsedTopic {
   if (kind === undefined) return { scope: 'other' };
   return { scope: 'device', deviceId: head, kind };
 }
+
+/**
+ * True when `topic` (no wildcards) matches `filter` [MQTT-4.7.1]. Topics
+ * starting with `$` are not matched by a filter starting with a wildcard
+ * [MQTT-4.7.2-1].
+ */
+export function topicMatchesFilter(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i];
+    if (level === '#') return true;
+    if (i >= t.length) return false;
+    if (level !== '+' && level !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/**
+ * True when every topic matched by `filter` is also matched by `pattern`:
+ * an account granted `pattern` may subscribe to `filter`.
+ */
+export function filterCovers(pattern: string, filter: string): boolean {
+  const p = pattern.split('/');
+  const f = filter.split('/');
+  if (filter.startsWith('$') !== pattern.startsWith('$')) {
+    // `$SYS/…` is reachable only through a pattern that names it.
+    if (filter.startsWith('$')) return false;
+  }
+  for (let i = 0; i < p.length; i++) {
+    const pl = p[i];
+    if (pl === '#') return true;
+    const fl = f[i];
+    if (fl === undefined || fl === '#') return false;
+    if (fl === '+' && pl !== '+') return false;
+    if (pl !== '+' && pl !== fl) return false;
+  }
+  return p.length === f.length;
+}

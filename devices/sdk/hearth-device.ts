@@ -166,7 +166,7 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
           this.online = true;
           this.emit('connect');
         },
-        (err: Error) => this.emit('error', err),
+        (err: Error) => this.fail(err),
       );
     });
     client.on('close', () => {
@@ -185,31 +185,44 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
     client.on('message', (topic, payload) => {
       if (topic === topics.rpc(this.id)) this.onRpc(payload.toString());
     });
+    // After the first connect too: a refusal (say, the device was removed)
+    // ends the retries in mqtt.js, and the owner of this device must hear why.
+    client.on('error', (err: Error & { code?: number }) => {
+      if (typeof err.code === 'number' && err.code > 0) this.emit('refused', err);
+      else this.fail(err);
+    });
 
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let lastError: Error | null = null;
+      const onClientError = (err: Error) => {
+        lastError = err;
+      };
+      client.on('error', onClientError);
+      const giveUp = (err: Error) => {
         cleanup();
-        reject(new Error(`could not reach the hub at ${this.options.url} within ${timeoutMs} ms`));
+        // A device that failed to start must not keep retrying in the background.
+        this.client = null;
+        client.end(true);
+        reject(err);
+      };
+      const timer = setTimeout(() => {
+        const cause = lastError ? ` (last error: ${lastError.message})` : '';
+        giveUp(new Error(`could not reach the hub at ${this.options.url} within ${timeoutMs} ms${cause}`));
       }, timeoutMs);
       const onConnect = () => {
         cleanup();
         resolve();
       };
-      const onError = (err: Error & { code?: number }) => {
-        // CONNACK refusals (4: bad credentials, 5: not authorized) are final.
-        if (typeof err.code === 'number' && err.code > 0) {
-          cleanup();
-          this.emit('refused', err);
-          reject(new Error(`the hub refused the device: ${err.message}`));
-        }
-      };
+      // CONNACK refusals (4: bad credentials, 5: not authorized) are final.
+      const onRefused = (err: Error) => giveUp(new Error(`the hub refused the device: ${err.message}`));
       const cleanup = () => {
         clearTimeout(timer);
         this.off('connect', onConnect);
-        client.off('error', onError);
+        this.off('refused', onRefused);
+        client.off('error', onClientError);
       };
       this.once('connect', onConnect);
-      client.on('error', onError);
+      this.once('refused', onRefused);
     });
   }
 
@@ -330,8 +343,13 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
         this.emit('rpc', request, reply);
         this.reply(reply);
       },
-      (err: Error) => this.emit('error', err),
+      (err: Error) => this.fail(err),
     );
+  }
+
+  /** Reports an error to `error` listeners; without any, it is dropped rather than thrown. */
+  private fail(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   private async execute(request: RpcRequest): Promise<RpcReply> {
@@ -366,7 +384,7 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
   private reply(reply: RpcReply): void {
     this.client
       ?.publishAsync(topics.rpcReply(this.id), JSON.stringify(reply), { qos: 1 })
-      .catch((err: Error) => this.emit('error', err));
+      .catch((err: Error) => this.fail(err));
   }
 
   /**

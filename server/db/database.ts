@@ -17,9 +17,13 @@ export interface Migration {
   sql: string;
 }
 
-/** The numbered `NNN-name.sql` files, in order. */
+/**
+ * The numbered `NNN-name.sql` files, in order. Versions must run 1, 2, 3 …
+ * without gaps or repeats: `user_version` records only the last one applied,
+ * so a migration slotted in below it would silently never run.
+ */
 export function loadMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
     .sort()
     .map((f) => ({
@@ -27,6 +31,12 @@ export function loadMigrations(dir = migrationsDir): Migration[] {
       name: f.slice(4, -4),
       sql: readFileSync(join(dir, f), 'utf8'),
     }));
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`migration ${m.version}-${m.name}: expected version ${i + 1} (no gaps, no repeats)`);
+    }
+  });
+  return migrations;
 }
 
 export class DatabaseTooNewError extends Error {}
@@ -46,10 +56,13 @@ export function migrate(db: Db, migrations = loadMigrations()): number {
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
+    // IMMEDIATE takes the write lock first, and the version is read again under
+    // it: a CLI and the hub opening a new database together migrate it once.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

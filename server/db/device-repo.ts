@@ -69,7 +69,7 @@ export function createDeviceRepo(db: Db) {
     ),
     presenceHistory: db.prepare<[string, number, number], PresenceEventRow>(
       `SELECT ts, status, reason, detail FROM presence_events
-       WHERE device_id = ? AND ts >= ? ORDER BY ts DESC LIMIT ?`,
+       WHERE device_id = ? AND ts >= ? ORDER BY ts DESC, rowid DESC LIMIT ?`,
     ),
     seriesOf: db.prepare<[string], SeriesRow>('SELECT * FROM series WHERE device_id = ?'),
     allSeries: db.prepare<[], SeriesRow>('SELECT * FROM series'),
@@ -91,6 +91,8 @@ export function createDeviceRepo(db: Db) {
   });
 
   return {
+    /** Changes whenever another connection (the CLI) commits to the database. */
+    dataVersion: (): number => db.pragma('data_version', { simple: true }) as number,
     all: (): DeviceRow[] => s.all.all(),
     get: (id: string): DeviceRow | undefined => s.get.get(id),
     insert: (d: NewDevice): void => {

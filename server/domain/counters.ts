@@ -32,6 +32,7 @@ export type DropReason =
   | 'unknown_metric'
   | 'bad_timestamp'
   | 'unknown_reply'
+  | 'rate_limited'
   | 'write_failed';
 
 const LOG_INTERVAL_MS = 60_000;

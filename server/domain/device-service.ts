@@ -55,10 +55,13 @@ export interface DeviceServiceDeps {
   clock: Clock;
   /** Where devices reach the hub; goes into the credentials shown once. */
   endpoints: () => { mqttUrl: string; wsUrl: string };
+  /** MQTT usernames held by something other than a device. */
+  isNameTaken?: (id: string) => boolean;
 }
 
-export function createDeviceService({ repo, bus, clock, endpoints }: DeviceServiceDeps) {
+export function createDeviceService({ repo, bus, clock, endpoints, isNameTaken }: DeviceServiceDeps) {
   const records = new Map<string, DeviceRecord>();
+  let dataVersion = -1;
 
   function fromRow(row: DeviceRow): DeviceRecord {
     const description = parseStored(row.description, null, descriptionChecker.check);
@@ -128,16 +131,37 @@ export function createDeviceService({ repo, bus, clock, endpoints }: DeviceServi
   return {
     /** Loads every device into memory. */
     start(): void {
+      dataVersion = repo.dataVersion();
       records.clear();
       for (const row of repo.all()) records.set(row.id, fromRow(row));
     },
 
-    /** Every device. Re-reads the registry so devices added or removed by the CLI show up. */
-    list(): DeviceDto[] {
+    /**
+     * Picks up devices another process (the CLI) added or removed while the hub
+     * runs, and announces them, so the dashboard shows them and a removed
+     * device is cut off. Cheap when nothing changed: one pragma.
+     */
+    syncExternal(): void {
+      const version = repo.dataVersion();
+      if (version === dataVersion) return;
+      dataVersion = version;
       const rows = repo.all();
       const ids = new Set(rows.map((r) => r.id));
-      for (const row of rows) if (!records.has(row.id)) records.set(row.id, fromRow(row));
-      for (const id of [...records.keys()]) if (!ids.has(id)) records.delete(id);
+      for (const row of rows) {
+        if (records.has(row.id)) continue;
+        records.set(row.id, fromRow(row));
+        bus.emit('device_changed', { deviceId: row.id });
+      }
+      for (const id of [...records.keys()]) {
+        if (ids.has(id)) continue;
+        records.delete(id);
+        bus.emit('device_removed', { deviceId: id });
+      }
+    },
+
+    /** Every device, ordered by room and name. */
+    list(): DeviceDto[] {
+      this.syncExternal();
       return [...records.values()]
         .sort(
           (a, b) =>
@@ -156,7 +180,9 @@ export function createDeviceService({ repo, bus, clock, endpoints }: DeviceServi
     async create(body: CreateDeviceBody): Promise<{ device: DeviceDto; credentials: Credentials }> {
       const id = body.id ?? randomId('d');
       if (!isDeviceId(id)) throw new HearthError('invalid_input', `"${id}" is not a valid device id`);
-      if (find(id)) throw new HearthError('conflict', `a device with id "${id}" already exists`);
+      if (find(id) || isNameTaken?.(id)) {
+        throw new HearthError('conflict', `a device with id "${id}" already exists`);
+      }
       const secret = newSecret();
       const secretHash = await hashSecret(secret);
       // Checked again after the await: another request may have taken the id meanwhile.

@@ -6,6 +6,8 @@
 
 export const ERROR_CODES = [
   'invalid_input',
+  'unauthorized',
+  'forbidden',
   'not_found',
   'conflict',
   'device_offline',

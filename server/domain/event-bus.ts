@@ -3,7 +3,9 @@
  * failing subscriber (the live feed, a rule) cannot take ingest or the
  * process down: its error is logged and the other listeners still run.
  */
+import type { AlertDto } from '../../shared/alerts.ts';
 import type { CommandDto, Presence } from '../../shared/api.ts';
+import type { DesiredDto } from '../../shared/desired-state.ts';
 import type { DeviceState } from '../../shared/wire.ts';
 import type { Logger } from './logger.ts';
 
@@ -16,6 +18,10 @@ export interface HubEvents {
   device_changed: { deviceId: string };
   device_removed: { deviceId: string };
   command: CommandDto;
+  /** An alert was raised, cleared or acknowledged. */
+  alert: AlertDto;
+  /** A desired value changed: set, applied, expired, failed, or now waiting for its device. */
+  desired: DesiredDto;
 }
 
 type Listener<K extends keyof HubEvents> = (event: HubEvents[K]) => void;

@@ -14,6 +14,7 @@ import {
   ErrorSchema,
   RpcBodySchema,
 } from '../../shared/api.ts';
+import { actorOf } from '../domain/auth-service.ts';
 
 const tags = ['commands'];
 
@@ -50,7 +51,7 @@ export const commandRoutes: FastifyPluginAsyncTypebox = async (app) => {
         method: request.body.method,
         params: request.body.params ?? {},
         timeoutMs: request.body.timeout_ms ?? app.config.rpcTimeoutMs,
-        actor: 'api',
+        actor: request.principal ? actorOf(request.principal) : 'api',
       });
       if (command.status === 'ok' || command.status === 'pending') return command;
       return reply.status(OUTCOME_STATUS[command.status]).send({

@@ -7,22 +7,31 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { topics } from '../../shared/topics.ts';
 import type { RpcRequest } from '../../shared/wire.ts';
+import type { Db } from '../db/database.ts';
 import type { Logger } from '../domain/logger.ts';
 import type { DisconnectReason } from '../domain/presence-service.ts';
 import type { Services } from '../services.ts';
+import type { TlsMaterial } from '../tls.ts';
 import { createHooks, type Hooks } from './hooks.ts';
+import { SqlitePersistence } from './sqlite-persistence.ts';
 
 /** MQTT over WebSocket lives here on the HTTP port. */
 export const MQTT_WS_PATH = '/mqtt';
 
 export interface BrokerOptions {
   services: Services;
+  /** The hub's database: retained messages and persistent sessions live there too. */
+  db: Db;
   log: Logger;
   maxPayloadBytes: number;
+  rateLimit: number;
+  maxConnections: number;
+  maxTopicLevels: number;
   clock: () => number;
 }
 
@@ -32,6 +41,8 @@ type AedesClient = Client & { _disconnected?: boolean };
 export class MqttBroker {
   readonly aedes: Aedes;
   readonly tcp: Server;
+  /** MQTT over TLS, once listenTls() ran. */
+  private tlsServer: TlsServer | null = null;
   readonly ws: WebSocketServer;
   readonly hooks: Hooks;
   private readonly services: Services;
@@ -41,23 +52,38 @@ export class MqttBroker {
   /** Why a connection is about to end, when the hub knows before aedes says. */
   private readonly endings = new WeakMap<Client, { reason: DisconnectReason; detail: string | null }>();
   private readonly takeovers = new Set<string>();
+  /** Connections of integration accounts, by username, to cut off when an account changes. */
+  private readonly integrationClients = new Map<string, Set<Client>>();
   /** Raw TCP sockets, so shutdown can end ones that never sent CONNECT. */
   private readonly sockets = new Set<Socket>();
   private readonly unsubscribe: (() => void)[] = [];
   private shuttingDown = false;
+  private readonly maxConnections: number;
 
-  private constructor(aedes: Aedes, hooks: Hooks, options: BrokerOptions) {
+  private constructor(
+    aedes: Aedes,
+    hooks: Hooks,
+    options: BrokerOptions,
+    private readonly persistence: SqlitePersistence,
+  ) {
     this.aedes = aedes;
+    // aedes reports a failing persistence call as a broker 'error'; unheard, it would end the process.
+    // (aedes' types leave 'error' out of its event map.)
+    (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) =>
+      this.log.error({ err }, 'broker error'),
+    );
     this.hooks = hooks;
     this.services = options.services;
     this.log = options.log;
-    this.tcp = createServer((socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-      aedes.handle(socket);
-    });
+    this.maxConnections = options.maxConnections;
+    this.tcp = createServer((socket) => this.accept(socket));
     this.ws = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes + 1024 });
     this.ws.on('connection', (socket, req) => {
+      if (this.ws.clients.size + this.sockets.size > this.maxConnections) {
+        this.services.counters.inc('mqtt_refused_max_connections');
+        socket.terminate();
+        return;
+      }
       const stream = createWebSocketStream(socket);
       // Errors surface through aedes' client error handling; this keeps an
       // abrupt browser disconnect from being an unhandled stream error.
@@ -72,6 +98,7 @@ export class MqttBroker {
     const hooks = createHooks({
       services: options.services,
       maxPayloadBytes: options.maxPayloadBytes,
+      rateLimit: options.rateLimit,
       clock: options.clock,
       isConnectedElsewhere: (client) => {
         const existing = broker?.current.get(client.id);
@@ -79,16 +106,20 @@ export class MqttBroker {
       },
       onTakeover: (id) => broker?.takeovers.add(id),
     });
+    const persistence = new SqlitePersistence(options.db);
     const aedes = await Aedes.createBroker({
+      // A fixed id: queued messages and wills in the persistence belong to it.
       id: 'hearth',
+      persistence,
       authenticate: hooks.authenticate,
       authorizePublish: hooks.authorizePublish,
       authorizeSubscribe: hooks.authorizeSubscribe,
       // A frozen subscriber is cut off instead of stalling delivery to everyone.
       drainTimeout: 10_000,
       concurrency: 1000,
+      maxTopicLevels: options.maxTopicLevels,
     });
-    broker = new MqttBroker(aedes, hooks, options);
+    broker = new MqttBroker(aedes, hooks, options, persistence);
     return broker;
   }
 
@@ -96,6 +127,12 @@ export class MqttBroker {
     const { aedes, services } = this;
     aedes.on('client', (client) => {
       const p = this.hooks.principals.get(client);
+      if (p?.kind === 'integration') {
+        const set = this.integrationClients.get(p.grant.username) ?? new Set();
+        set.add(client);
+        this.integrationClients.set(p.grant.username, set);
+        return;
+      }
       if (p?.kind !== 'device') return;
       this.current.set(p.deviceId, client);
       services.presence.connected(p.deviceId);
@@ -110,12 +147,22 @@ export class MqttBroker {
       }
     });
     aedes.on('clientDisconnect', (client) => this.onDisconnect(client as AedesClient));
-    this.unsubscribe.push(services.bus.on('device_removed', ({ deviceId }) => this.evict(deviceId)));
+    this.unsubscribe.push(
+      services.bus.on('device_removed', ({ deviceId }) => this.evict(deviceId)),
+      // A changed or removed integration account reconnects with what it has now (or not at all).
+      services.integrations.onChange((username) => {
+        for (const c of this.integrationClients.get(username) ?? []) c.close();
+      }),
+    );
     services.commands.setTransport({ send: (id, req) => this.sendRpc(id, req) });
   }
 
   private onDisconnect(client: AedesClient): void {
     const p = this.hooks.principals.get(client);
+    if (p?.kind === 'integration') {
+      this.integrationClients.get(p.grant.username)?.delete(client);
+      return;
+    }
     if (p?.kind !== 'device') return;
     const id = p.deviceId;
     // A late event for a connection that was already replaced changes nothing.
@@ -132,8 +179,11 @@ export class MqttBroker {
     }
     if (!this.services.devices.exists(id)) return;
     this.services.presence.disconnected(id, ending.reason, ending.detail);
+    // A takeover is the same device on a new connection: it stays online, its
+    // pending commands can still be answered there.
+    if (ending.reason === 'taken_over') return;
     this.services.commands.deviceOffline(id, `the device went offline (${ending.reason})`);
-    if (ending.reason !== 'taken_over') this.publishAvailability(id, 'offline');
+    this.publishAvailability(id, 'offline');
   }
 
   /** Cuts a removed device off at once and clears its retained topics. */
@@ -187,20 +237,38 @@ export class MqttBroker {
     return typeof addr === 'object' && addr ? addr.port : null;
   }
 
+  /** The bound MQTT-over-TLS port, or null. */
+  get tlsPort(): number | null {
+    const addr = this.tlsServer?.address();
+    return typeof addr === 'object' && addr ? addr.port : null;
+  }
+
   /** Number of connected MQTT clients. */
   get clients(): number {
     return this.aedes.connectedClients;
   }
 
+  private accept(socket: Socket): void {
+    if (this.sockets.size >= this.maxConnections) {
+      this.services.drops.refused('-', 'connect', `more than ${this.maxConnections} connections`);
+      this.services.counters.inc('mqtt_refused_max_connections');
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.aedes.handle(socket);
+  }
+
+  /** Plain MQTT over TCP; resolves with the bound port. */
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.tcp.once('error', reject);
-      this.tcp.listen(port, host, () => {
-        this.tcp.off('error', reject);
-        const addr = this.tcp.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : port);
-      });
-    });
+    return listenOn(this.tcp, port, host);
+  }
+
+  /** MQTT over TLS; resolves with the bound port. */
+  listenTls(port: number, host: string, tls: TlsMaterial): Promise<number> {
+    this.tlsServer = createTlsServer({ key: tls.key, cert: tls.cert }, (socket) => this.accept(socket));
+    return listenOn(this.tlsServer, port, host);
   }
 
   /**
@@ -211,10 +279,15 @@ export class MqttBroker {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     for (const off of this.unsubscribe) off();
-    const tcpClosed = new Promise<void>((resolve) => {
-      if (!this.tcp.listening) return resolve();
-      this.tcp.close(() => resolve());
-    });
+    const listenersClosed = Promise.all(
+      [this.tcp, this.tlsServer].map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            if (!server?.listening) return resolve();
+            server.close(() => resolve());
+          }),
+      ),
+    );
     const mirrored: Promise<void>[] = [];
     for (const id of [...this.current.keys()]) {
       this.services.presence.disconnected(id, 'hub_shutdown', null);
@@ -228,6 +301,19 @@ export class MqttBroker {
     await new Promise<void>((resolve) => this.ws.close(() => resolve()));
     // Idle sockets that never sent CONNECT are not aedes clients yet.
     for (const socket of this.sockets) socket.destroy();
-    await tcpClosed;
+    await listenersClosed;
+    // aedes.close() leaves the persistence open; the database itself closes after this.
+    await this.persistence.destroy();
   }
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
 }

@@ -12,7 +12,9 @@ import {
   COMMAND_KINDS,
   DEVICE_PUBLISH_KINDS,
   type DeviceTopicKind,
+  isDeviceId,
   parseTopic,
+  RETAINED_KINDS,
   topics,
 } from '../../shared/topics.ts';
 import { checker } from '../../shared/validate.ts';
@@ -25,13 +27,19 @@ import {
   TelemetrySchema,
 } from '../../shared/wire.ts';
 import type { DropReason } from '../domain/counters.ts';
+import { type IntegrationGrant, mayPublish, maySubscribe } from '../domain/integration-service.ts';
 import type { Services } from '../services.ts';
+
+/** A client further behind its publish rate than this is disconnected. */
+const MAX_RATE_DEBT_MS = 10_000;
 
 /** Where dropped messages go: a `$` topic no client may subscribe to [MQTT-4.7.2-1]. */
 export const SINK_TOPIC = '$hearth/dropped';
 
 /** Who is on the other end of an MQTT connection. */
-export type Principal = { kind: 'device'; deviceId: string };
+export type Principal =
+  | { kind: 'device'; deviceId: string }
+  | { kind: 'integration'; grant: IntegrationGrant };
 
 const telemetryChecker = checker(TelemetrySchema);
 const stateChecker = checker(StateSchema);
@@ -50,6 +58,8 @@ function authError(message: string, returnCode: number): AuthenticateError {
 export interface HookDeps {
   services: Services;
   maxPayloadBytes: number;
+  /** Messages per second per client (bursts of twice that); 0: unlimited. */
+  rateLimit: number;
   /** Is a different connection with this client id already registered? (takeover) */
   isConnectedElsewhere: (client: Client) => boolean;
   /** Called when an authenticated client will take over an existing session. */
@@ -61,6 +71,24 @@ export function createHooks(deps: HookDeps) {
   const { services, maxPayloadBytes } = deps;
   const { counters, drops, devices, telemetry, commands } = services;
   const principals = new WeakMap<Client, Principal>();
+  const buckets = new WeakMap<Client, { tokens: number; at: number }>();
+
+  /**
+   * Token bucket per client. Returns how long this message must wait to be
+   * within the client's rate (0: now). Debt accumulates, so a client that keeps
+   * flooding waits longer and longer.
+   */
+  function rateDelayMs(client: Client): number {
+    if (deps.rateLimit === 0) return 0;
+    const now = performance.now();
+    const burst = deps.rateLimit * 2;
+    const b = buckets.get(client) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * deps.rateLimit);
+    b.at = now;
+    buckets.set(client, b);
+    b.tokens -= 1;
+    return b.tokens >= 0 ? 0 : (-b.tokens / deps.rateLimit) * 1000;
+  }
 
   function sink(packet: PublishPacket, done: (err?: Error | null) => void): void {
     packet.topic = SINK_TOPIC;
@@ -136,13 +164,81 @@ export function createHooks(deps: HookDeps) {
         const parsed = replyChecker.parseJson(text);
         if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
         if (!commands.handleReply(deviceId, parsed.value)) {
-          return drop(client, packet, 'unknown_reply', `no pending command "${parsed.value.id}"`, done);
+          // Not the hub's: counted, but still forwarded, since an integration
+          // account with write access may have sent that command itself.
+          drops.drop(client.id, 'unknown_reply', `no pending command "${parsed.value.id}"`, packet.topic);
         }
         return done(null);
       }
       default:
         return drop(client, packet, 'acl_denied', `devices may not publish on ${kind}`, done);
     }
+  }
+
+  /** The publish check proper, once the client is within its rate. */
+  function authorize(
+    client: Client,
+    principal: Principal,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
+    if (principal.kind === 'integration') return integrationPublish(client, principal.grant, packet, done);
+    const t = parseTopic(packet.topic);
+    if (t.scope !== 'device' || t.deviceId !== principal.deviceId || !DEVICE_PUBLISH_KINDS.has(t.kind)) {
+      return drop(client, packet, 'acl_denied', 'devices may publish only on their own topics', done);
+    }
+    // The connection is closing: this is its Last Will. The hub already
+    // publishes the retained `offline` itself, with the reason, in order.
+    if (client.closed) return sink(packet, done);
+    if (packet.retain && COMMAND_KINDS.has(t.kind)) {
+      return drop(client, packet, 'retained_command', 'commands are never retained', done);
+    }
+    if (packet.payload.length > maxPayloadBytes) {
+      return drop(
+        client,
+        packet,
+        'payload_too_large',
+        `${packet.payload.length} bytes > ${maxPayloadBytes}`,
+        done,
+      );
+    }
+    // Retain is the topic's, not the publisher's: state, description and
+    // availability are always kept, telemetry and replies never.
+    packet.retain = RETAINED_KINDS.has(t.kind);
+    counters.inc('mqtt_messages_in');
+    try {
+      ingest(client, t.deviceId, t.kind, packet, done);
+    } catch (err) {
+      // A bug or a database error must cost one message, not the hub.
+      drops.drop(client.id, 'invalid_payload', (err as Error).message, packet.topic);
+      sink(packet, done);
+    }
+  }
+
+  /** Integration accounts publish within their patterns, never as a device. */
+  function integrationPublish(
+    client: Client,
+    grant: IntegrationGrant,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
+    const denied = mayPublish(grant, packet.topic);
+    if (denied) return drop(client, packet, 'acl_denied', denied, done);
+    const t = parseTopic(packet.topic);
+    if (packet.retain && t.scope === 'device' && COMMAND_KINDS.has(t.kind)) {
+      return drop(client, packet, 'retained_command', 'commands are never retained', done);
+    }
+    if (packet.payload.length > maxPayloadBytes) {
+      return drop(
+        client,
+        packet,
+        'payload_too_large',
+        `${packet.payload.length} bytes > ${maxPayloadBytes}`,
+        done,
+      );
+    }
+    counters.inc('mqtt_messages_in');
+    done(null);
   }
 
   return {
@@ -158,21 +254,34 @@ export function createHooks(deps: HookDeps) {
         drops.refused(client.id, 'connect', 'anonymous connection refused');
         return done(authError('credentials required', NOT_AUTHORIZED), false);
       }
-      if (client.id !== username) {
-        drops.refused(client.id, 'connect', `client id "${client.id}" is not the username "${username}"`);
-        return done(authError('the client id must equal the username', IDENTIFIER_REJECTED), false);
+      const secret = password.toString();
+      const refuse = (detail: string) => {
+        drops.refused(client.id, 'connect', detail);
+        done(authError('bad username or password', BAD_USERNAME_OR_PASSWORD), false);
+      };
+      if (isDeviceId(username) && devices.exists(username)) {
+        if (client.id !== username) {
+          drops.refused(client.id, 'connect', `client id "${client.id}" is not the username "${username}"`);
+          return done(authError('the client id must equal the username', IDENTIFIER_REJECTED), false);
+        }
+        devices.verify(username, secret).then(
+          (ok) => {
+            if (!ok) return refuse(`bad credentials for device "${username}"`);
+            principals.set(client, { kind: 'device', deviceId: username });
+            if (deps.isConnectedElsewhere(client)) deps.onTakeover(client.id);
+            done(null, true);
+          },
+          () => refuse(`could not check the credentials of "${username}"`),
+        );
+        return;
       }
-      devices.verify(username, password.toString()).then(
-        (ok) => {
-          if (!ok) {
-            drops.refused(client.id, 'connect', `bad credentials for "${username}"`);
-            return done(authError('bad username or password', BAD_USERNAME_OR_PASSWORD), false);
-          }
-          principals.set(client, { kind: 'device', deviceId: username });
-          if (deps.isConnectedElsewhere(client)) deps.onTakeover(client.id);
+      services.integrations.authenticate(username, secret).then(
+        (grant) => {
+          if (!grant) return refuse(`bad credentials for "${username}"`);
+          principals.set(client, { kind: 'integration', grant });
           done(null, true);
         },
-        () => done(authError('bad username or password', BAD_USERNAME_OR_PASSWORD), false),
+        () => refuse(`could not check the credentials of "${username}"`),
       );
     },
 
@@ -181,33 +290,29 @@ export function createHooks(deps: HookDeps) {
       if (!client) return sink(packet, done);
       const principal = principals.get(client);
       if (!principal) return done(new Error('not authenticated'));
-      const t = parseTopic(packet.topic);
-      if (t.scope !== 'device' || t.deviceId !== principal.deviceId || !DEVICE_PUBLISH_KINDS.has(t.kind)) {
-        return drop(client, packet, 'acl_denied', 'devices may publish only on their own topics', done);
+      const wait = client.closed ? 0 : rateDelayMs(client);
+      if (wait === 0) return authorize(client, principal, packet, done);
+      if (packet.qos === 0) {
+        return drop(client, packet, 'rate_limited', `over ${deps.rateLimit} messages/s`, done);
       }
-      // The connection is closing: this is its Last Will. The hub already
-      // publishes the retained `offline` itself, with the reason, in order.
-      if (client.closed) return sink(packet, done);
-      if (packet.retain && COMMAND_KINDS.has(t.kind)) {
-        return drop(client, packet, 'retained_command', 'commands are never retained', done);
-      }
-      if (packet.payload.length > maxPayloadBytes) {
-        return drop(
-          client,
-          packet,
-          'payload_too_large',
-          `${packet.payload.length} bytes > ${maxPayloadBytes}`,
-          done,
+      // QoS 1/2 must not be acknowledged and then lost: the ack is delayed
+      // instead, which slows the client down to its rate. A client more than
+      // MAX_RATE_DEBT_MS behind is disconnected unacknowledged and resends later.
+      if (wait > MAX_RATE_DEBT_MS) {
+        drops.drop(
+          client.id,
+          'rate_limited',
+          `over ${deps.rateLimit} messages/s; disconnected`,
+          packet.topic,
         );
+        return done(new Error('publish rate exceeded'));
       }
-      counters.inc('mqtt_messages_in');
-      try {
-        ingest(client, t.deviceId, t.kind, packet, done);
-      } catch (err) {
-        // A bug or a database error must cost one message, not the hub.
-        drops.drop(client.id, 'invalid_payload', (err as Error).message, packet.topic);
-        sink(packet, done);
-      }
+      counters.inc('mqtt_rate_delayed');
+      setTimeout(() => {
+        // Gone meanwhile: nothing was acknowledged, the device resends it.
+        if (client.closed) done(new Error('connection closed'));
+        else authorize(client, principal, packet, done);
+      }, wait);
     },
 
     authorizeSubscribe(
@@ -217,6 +322,9 @@ export function createHooks(deps: HookDeps) {
     ): void {
       const principal = principals.get(client);
       if (principal?.kind === 'device' && sub.topic === topics.rpc(principal.deviceId)) {
+        return done(null, sub);
+      }
+      if (principal?.kind === 'integration' && maySubscribe(principal.grant, sub.topic)) {
         return done(null, sub);
       }
       drops.refused(client.id, 'subscribe', `subscription to "${sub.topic}" refused`);

@@ -11,8 +11,12 @@ export const brokerPlugin = fp(
   async (app) => {
     const broker = await MqttBroker.create({
       services: app.services,
+      db: app.db,
       log: app.log,
       maxPayloadBytes: app.config.maxPayloadBytes,
+      rateLimit: app.config.mqttRateLimit,
+      maxConnections: app.config.mqttMaxConnections,
+      maxTopicLevels: app.config.mqttMaxTopicLevels,
       clock: Date.now,
     });
     app.decorate('broker', broker);

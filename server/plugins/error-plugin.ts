@@ -9,6 +9,8 @@ import { type ErrorCode, HearthError } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   device_offline: 409,

@@ -4,8 +4,14 @@
  */
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { type ClientToServerEvents, type ServerToClientEvents, SOCKET_PATH } from '../../shared/socket.ts';
+import {
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  SOCKET_PATH,
+  SOCKET_UNAUTHORIZED,
+} from '../../shared/socket.ts';
 import { LiveFeed } from '../realtime/live-feed.ts';
+import { principalFrom } from './auth-plugin.ts';
 import './types.ts';
 
 export const realtimePlugin = fp(
@@ -16,6 +22,22 @@ export const realtimePlugin = fp(
       // Other upgrade paths (MQTT over WebSocket on /mqtt) are not socket.io's to destroy.
       destroyUpgrade: false,
     });
+    // The live feed is as private as the API: a session cookie or a token
+    // (`auth: { token }` in the socket.io handshake) is required.
+    io.use((socket, next) => {
+      const req = socket.request;
+      const cookies = app.parseCookie(req.headers.cookie ?? '');
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const authorization = typeof token === 'string' ? `Bearer ${token}` : req.headers.authorization;
+      principalFrom(app.services.auth, cookies, authorization).then(
+        (principal) => {
+          if (!principal) return next(new Error(SOCKET_UNAUTHORIZED));
+          socket.data.principal = principal;
+          next();
+        },
+        () => next(new Error(SOCKET_UNAUTHORIZED)),
+      );
+    });
     const live = new LiveFeed(io, app.services, app.config.liveCoalesceMs);
     live.start();
     app.decorate('live', live);
@@ -25,5 +47,5 @@ export const realtimePlugin = fp(
       io.engine.close();
     });
   },
-  { name: 'hearth-realtime', dependencies: ['hearth-services'] },
+  { name: 'hearth-realtime', dependencies: ['hearth-services', 'hearth-auth'] },
 );

@@ -11,14 +11,23 @@ export const servicesPlugin = fp(
       db: app.db,
       log: app.log,
       clock: Date.now,
-      endpoints: () =>
-        endpointsFor(
-          app.config,
-          app.server.address(),
-          (app.hasDecorator('broker') ? app.broker.port : null) ?? app.config.mqttPort,
-        ),
+      endpoints: () => {
+        const broker = app.hasDecorator('broker') ? app.broker : null;
+        return endpointsFor(app.config, {
+          http: app.server.address(),
+          mqtt: broker?.port ?? null,
+          mqttTls: broker?.tlsPort ?? null,
+        });
+      },
     });
+    await services.init();
     services.start();
+    if (services.auth.setupRequired()) {
+      app.log.warn(
+        { setup_code: services.auth.setupCode },
+        `No owner account yet. Open the dashboard to set the owner password; from another machine it asks for the setup code ${services.auth.setupCode}`,
+      );
+    }
     app.decorate('services', services);
     app.addHook('onClose', async () => {
       services.stop();

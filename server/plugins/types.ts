@@ -8,10 +8,12 @@ import type { StorageStatsReader } from '../db/storage-stats.ts';
 import type { MqttBroker } from '../mqtt/broker.ts';
 import type { LiveFeed } from '../realtime/live-feed.ts';
 import type { Services } from '../services.ts';
+import type { TlsMaterial } from '../tls.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    tls: TlsMaterial | null;
     db: Db;
     storage: {
       file: string;

@@ -41,6 +41,8 @@ export class LiveFeed {
         this.io.emit('device_removed', { device_id: e.deviceId });
       }),
       bus.on('command', (c) => this.io.emit('command', c)),
+      bus.on('alert', (a) => this.io.emit('alert', a)),
+      bus.on('desired', (d) => this.io.emit('desired', d)),
     );
   }
 
@@ -95,10 +97,13 @@ export class LiveFeed {
     this.windows.delete(deviceId);
   }
 
-  /** Stops timers and disconnects every browser. */
+  /**
+   * Stops timers. Browsers are not told to go away (`disconnectSockets` would
+   * make socket.io-client give up for good): closing the engine ends their
+   * transport, so they keep retrying until the hub is back.
+   */
   stop(): void {
     for (const off of this.off) off();
     for (const id of [...this.windows.keys()]) this.forget(id);
-    this.io.disconnectSockets(true);
   }
 }

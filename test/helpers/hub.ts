@@ -9,17 +9,22 @@ import { type Config, loadConfig } from '../../server/config.ts';
 import { type RunningHub, startHub } from '../../server/hub.ts';
 import type { CreatedDeviceDto } from '../../shared/api.ts';
 
+/** The owner password of every test hub (tests of the setup flow start without one). */
+export const TEST_OWNER_PASSWORD = 'correct horse battery staple';
+
 export interface TestHub {
   hub: RunningHub;
+  /** The owner's session cookie header value (`hearth_session=…`), or '' without an owner. */
+  cookie: string;
   config: Config;
   dataDir: string;
   baseUrl: string;
   mqttUrl: string;
   wsUrl: string;
-  /** fetch against the hub's HTTP API; JSON bodies are encoded for you. */
+  /** fetch against the hub's HTTP API as the owner (`auth: false`: no credentials); JSON bodies are encoded. */
   api(
     path: string,
-    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+    init?: { method?: string; body?: unknown; headers?: Record<string, string>; auth?: boolean },
   ): Promise<Response>;
   /** POST /api/devices and return the created device with its credentials. */
   addDevice(name: string, extra?: { id?: string; room?: string }): Promise<CreatedDeviceDto>;
@@ -28,6 +33,7 @@ export interface TestHub {
 }
 
 export interface TestHubOptions {
+  /** `ownerPassword: undefined` starts a hub that still needs setup. */
   overrides?: Partial<Config>;
   /** Reuse a data dir (restart tests). */
   dataDir?: string;
@@ -49,13 +55,16 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       mqttPort: 0,
       dataDir,
       logLevel: 'silent',
+      ownerPassword: TEST_OWNER_PASSWORD,
       ...options.overrides,
     },
   });
   const hub = await startHub(config);
-  const baseUrl = `http://127.0.0.1:${hub.httpPort}`;
+  const baseUrl = `${config.tls === 'off' ? 'http' : 'https'}://127.0.0.1:${hub.httpPort}`;
+  let cookie = '';
   const api: TestHub['api'] = (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (init.auth !== false && cookie && !headers.authorization) headers.cookie ??= cookie;
     let body: string | undefined;
     if (init.body !== undefined) {
       headers['content-type'] ??= 'application/json';
@@ -63,8 +72,17 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     }
     return fetch(`${baseUrl}${path}`, { method: init.method ?? 'GET', headers, body });
   };
+  // With TLS the hub speaks HTTPS with its own certificate, which fetch does not
+  // trust: TLS tests log in themselves (see test/integration/tls.test.ts).
+  if (config.ownerPassword && config.tls === 'off') {
+    const res = await api('/api/auth/login', { method: 'POST', body: { password: config.ownerPassword } });
+    const set = res.headers.get('set-cookie');
+    if (res.status !== 204 || !set) throw new Error(`test hub login failed: ${res.status}`);
+    cookie = set.split(';')[0] ?? '';
+  }
   return {
     hub,
+    cookie,
     config,
     dataDir,
     baseUrl,

@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DatabaseTooNewError,
@@ -224,5 +225,34 @@ describe('storage', () => {
     // A device added again under the same id starts with a fresh series.
     repo.insert({ id: 'dev', name: 'Dev', room: null, secretHash: 'x', createdAt: 2 });
     expect(repo.ensureSeries('dev', 'temperature')).not.toBe(series);
+  });
+});
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps or repeats', () => {
+    const all = loadMigrations();
+    expect(all.map((m) => m.version)).toEqual(all.map((_, i) => i + 1));
+  });
+
+  it('refuse a directory with a gap', () => {
+    const dir = tempDir('hearth-migrations-');
+    writeFileSync(join(dir, '001-a.sql'), 'SELECT 1;');
+    writeFileSync(join(dir, '003-c.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(dir)).toThrow(/expected version 2/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leave a database another connection migrated as it is', () => {
+    const dir = tempDir('hearth-migrations-');
+    const file = join(dir, 'hearth.sqlite');
+    const a = new Database(file);
+    const b = new Database(file);
+    a.pragma('journal_mode = WAL');
+    migrate(a);
+    expect(() => migrate(b)).not.toThrow();
+    expect(b.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
+    a.close();
+    b.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

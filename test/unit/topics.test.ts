@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeviceId, parseTopic, topics } from '../../shared/topics.ts';
+import { filterCovers, isDeviceId, parseTopic, topicMatchesFilter, topics } from '../../shared/topics.ts';
 
 describe('topics', () => {
   it.each([
@@ -49,5 +49,40 @@ describe('topics', () => {
     ['x'.repeat(65), false],
   ])('isDeviceId(%j) is %s', (id, ok) => {
     expect(isDeviceId(id)).toBe(ok);
+  });
+});
+
+describe('topic filters', () => {
+  it.each([
+    ['hearth/+/telemetry', 'hearth/a/telemetry', true],
+    ['hearth/+/telemetry', 'hearth/a/state', false],
+    ['hearth/#', 'hearth/a/rpc/reply', true],
+    ['hearth/#', 'hearth', true],
+    ['#', 'anything/at/all', true],
+    ['#', '$SYS/broker/uptime', false],
+    ['+/x', '$SYS/x', false],
+    ['$SYS/#', '$SYS/hearth/clients', true],
+    ['a/+', 'a/b/c', false],
+    ['a/b', 'a/b', true],
+    ['a/b', 'a', false],
+  ])('%s matches %s: %s', (filter, topic, ok) => {
+    expect(topicMatchesFilter(filter, topic)).toBe(ok);
+  });
+
+  it.each([
+    ['hearth/+/telemetry', 'hearth/a/telemetry', true],
+    ['hearth/+/telemetry', 'hearth/+/telemetry', true],
+    ['hearth/+/telemetry', 'hearth/#', false],
+    ['hearth/+/telemetry', '#', false],
+    ['hearth/#', 'hearth/+/state', true],
+    ['hearth/#', 'hearth/#', true],
+    ['hearth/#', 'hearth', true],
+    ['hearth/a/+', 'hearth/+/x', false],
+    ['#', 'a/b', true],
+    ['#', '$SYS/#', false],
+    ['$SYS/#', '$SYS/hearth/#', true],
+    ['a/b', 'a/b/c', false],
+  ])('%s covers %s: %s', (pattern, filter, ok) => {
+    expect(filterCovers(pattern, filter)).toBe(ok);
   });
 });

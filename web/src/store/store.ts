@@ -1,0 +1,30 @@
+/**
+ * The dashboard's one store, assembled from slices. The socket manager and the
+ * actions write to it; components read it through selectors.
+ */
+import { create } from 'zustand';
+import { type AlertsSlice, createAlertsSlice } from './alerts-slice.ts';
+import { type AuthSlice, createAuthSlice } from './auth-slice.ts';
+import { type CommandsSlice, createCommandsSlice } from './commands-slice.ts';
+import { type ConnectionSlice, createConnectionSlice } from './connection-slice.ts';
+import { type ControlsSlice, createControlsSlice } from './controls-slice.ts';
+import { createDesiredSlice, type DesiredSlice } from './desired-slice.ts';
+import { createDevicesSlice, type DevicesSlice } from './devices-slice.ts';
+
+export type Store = AuthSlice &
+  DevicesSlice &
+  ConnectionSlice &
+  CommandsSlice &
+  ControlsSlice &
+  AlertsSlice &
+  DesiredSlice;
+
+export const useStore = create<Store>()((...a) => ({
+  ...createAuthSlice(...a),
+  ...createDevicesSlice(...a),
+  ...createConnectionSlice(...a),
+  ...createCommandsSlice(...a),
+  ...createControlsSlice(...a),
+  ...createAlertsSlice(...a),
+  ...createDesiredSlice(...a),
+}));
