@@ -50,6 +50,8 @@ export async function buildApp(
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a cross-site form can send text/plain, never application/json.
+  app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   app.decorate('tls', tls);
 

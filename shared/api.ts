@@ -27,6 +27,7 @@ export const PRESENCE_REASONS = [
   'taken_over',
   'hub_shutdown',
   'removed',
+  'credentials_rotated',
   'silent',
   'never_connected',
 ] as const;

@@ -218,6 +218,7 @@ export function createDeviceService({ repo, bus, clock, endpoints, isNameTaken }
       require(id);
       const secret = newSecret();
       repo.setSecretHash(id, await hashSecret(secret));
+      bus.emit('device_rekeyed', { deviceId: id });
       return credentials(id, secret);
     },
 

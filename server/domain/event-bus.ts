@@ -17,6 +17,8 @@ export interface HubEvents {
   /** Registry data changed: added, renamed, moved, described. */
   device_changed: { deviceId: string };
   device_removed: { deviceId: string };
+  /** The device's secret was rotated: its current connection must end. */
+  device_rekeyed: { deviceId: string };
   command: CommandDto;
   /** An alert was raised, cleared or acknowledged. */
   alert: AlertDto;

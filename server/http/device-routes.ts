@@ -4,6 +4,7 @@ import Type from 'typebox';
 import {
   CreateDeviceBodySchema,
   CreatedDeviceSchema,
+  CredentialsSchema,
   DeviceIdParamsSchema,
   DeviceSchema,
   ErrorSchema,
@@ -88,6 +89,19 @@ export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.services.removeDevice(request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/devices/:id/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'New credentials for a device, shown only this once; its current connection ends at once',
+        params: DeviceIdParamsSchema,
+        response: { 200: CredentialsSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => devices.rotateSecret(request.params.id),
   );
 
   app.get(

@@ -149,6 +149,7 @@ export class MqttBroker {
     aedes.on('clientDisconnect', (client) => this.onDisconnect(client as AedesClient));
     this.unsubscribe.push(
       services.bus.on('device_removed', ({ deviceId }) => this.evict(deviceId)),
+      services.bus.on('device_rekeyed', ({ deviceId }) => this.kick(deviceId, 'credentials_rotated')),
       // A changed or removed integration account reconnects with what it has now (or not at all).
       services.integrations.onChange((username) => {
         for (const c of this.integrationClients.get(username) ?? []) c.close();
@@ -186,13 +187,18 @@ export class MqttBroker {
     this.publishAvailability(id, 'offline');
   }
 
+  /** Ends a device's connection, recording why. */
+  private kick(deviceId: string, reason: 'removed' | 'credentials_rotated'): void {
+    const client = this.current.get(deviceId);
+    if (!client) return;
+    const detail = reason === 'removed' ? 'the device was removed' : 'its credentials were rotated';
+    this.endings.set(client, { reason, detail });
+    client.close();
+  }
+
   /** Cuts a removed device off at once and clears its retained topics. */
   private evict(deviceId: string): void {
-    const client = this.current.get(deviceId);
-    if (client) {
-      this.endings.set(client, { reason: 'removed', detail: 'the device was removed' });
-      client.close();
-    }
+    this.kick(deviceId, 'removed');
     // An empty retained payload deletes the retained message [MQTT-3.3.1-10].
     for (const topic of [
       topics.availability(deviceId),

@@ -81,12 +81,13 @@ const cases: Case[] = [
     status: 400,
   },
   {
+    // JSON only: what a cross-site form could send is refused outright.
     what: 'text/plain body',
     method: 'POST',
     path: '/api/devices',
     body: 'name=x',
     headers: { 'content-type': 'text/plain' },
-    status: 400,
+    status: 415,
   },
   {
     what: 'unsupported content type',

@@ -57,6 +57,7 @@ const REASON_TEXT: Record<PresenceReason, string> = {
   taken_over: 'replaced by a newer connection',
   hub_shutdown: 'hub restarted',
   removed: 'removed',
+  credentials_rotated: 'credentials rotated',
   silent: 'connected but silent',
   never_connected: 'never connected',
 };
