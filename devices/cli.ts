@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Credentials, CredentialsSchema } from '../shared/api.ts';
+import { PairingCredentialsSchema } from '../shared/pairing.ts';
 import { isDeviceId } from '../shared/topics.ts';
 import { checker } from '../shared/validate.ts';
 import type { RpcReply, RpcRequest } from '../shared/wire.ts';
+import { pairFromCli, tlsFor } from './pair-cli.ts';
 import type { HearthDevice } from './sdk/hearth-device.ts';
-import { startHeaterSimulator } from './simulators/heater.ts';
-import { startThermometerSimulator } from './simulators/thermometer.ts';
+import { HEATER_DESCRIPTION, startHeaterSimulator } from './simulators/heater.ts';
+import { startThermometerSimulator, THERMOMETER_DESCRIPTION } from './simulators/thermometer.ts';
 import { DEFAULT_THERMOMETER_PARAMS } from './simulators/thermometer-model.ts';
 
 const KINDS = ['heater', 'thermometer'] as const;
@@ -23,6 +25,7 @@ const USAGE = `Run a simulated Hearth device.
 Usage:
   npm run device -- <kind> --credentials <file.json> [options]
   npm run device -- <kind> --id <id> --password <password> [--url <mqtt-url>] [options]
+  npm run device -- <kind> --pair [--url <mqtt-url>] [--save <file.json>] [options]
 
 Kinds: ${KINDS.join(', ')}
 
@@ -31,6 +34,10 @@ Options:
   --url <url>            hub MQTT URL (default: the credentials' mqtt_url, else mqtt://localhost:1883)
   --id <id>              device id (overrides the file's)
   --password <pw>        device password (overrides the file's)
+  --pair                 pair with the hub first (found by mDNS unless --url is given): prints the
+                         code to compare in the dashboard and each step, then runs with the new credentials
+  --save <file>          with --pair: save the credentials there (then use --credentials <file>)
+  --discover-timeout <ms>  with --pair: how long to look for a hub by mDNS (default 10000)
   --interval <ms>        telemetry period (default 10000)
   --speed <x>            simulated seconds per real second (default 1)
   --room-temp <°C>       starting room temperature (heater, default 15) or daily mean (thermometer, default ${DEFAULT_THERMOMETER_PARAMS.meanC})
@@ -40,9 +47,10 @@ Options:
 `;
 
 const credentialsChecker = checker(CredentialsSchema);
+const pairedChecker = checker(PairingCredentialsSchema);
 
-/** Reads credentials from a file holding either a CreatedDeviceDto or bare Credentials. */
-function readCredentials(file: string): Credentials {
+/** Reads credentials from a file holding a CreatedDeviceDto, bare Credentials or saved pairing credentials. */
+function readCredentials(file: string): Credentials & { tls_fingerprint?: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -57,6 +65,7 @@ function readCredentials(file: string): Credentials {
   }
   const inner =
     typeof value === 'object' && value !== null && 'credentials' in value ? value.credentials : value;
+  if (pairedChecker.check(inner)) return inner;
   const parsed = credentialsChecker.parse(inner);
   if (!parsed.ok) throw new Error(`${file} does not hold device credentials: ${parsed.error}`);
   return parsed.value;
@@ -69,11 +78,19 @@ function number(name: string, raw: string | undefined, check: (n: number) => boo
   return n;
 }
 
+/** Credentials given, or pairing first (with an optional URL instead of mDNS). */
+type Connection =
+  | { mode: 'credentials'; url: string; id: string; password: string; tlsFingerprint: string | undefined }
+  | {
+      mode: 'pair';
+      url: string | undefined;
+      save: string | undefined;
+      discoverTimeoutMs: number | undefined;
+    };
+
 interface Plan {
   kind: Kind;
-  url: string;
-  id: string;
-  password: string;
+  connection: Connection;
   intervalMs: number | undefined;
   speed: number | undefined;
   roomC: number | undefined;
@@ -96,6 +113,9 @@ function plan(argv: string[]): Plan | 'help' {
       'room-temp': { type: 'string' },
       'outside-temp': { type: 'string' },
       timeout: { type: 'string' },
+      pair: { type: 'boolean' },
+      save: { type: 'string' },
+      'discover-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,24 +129,36 @@ function plan(argv: string[]): Plan | 'help' {
   if (kind === 'thermometer' && values['outside-temp'] !== undefined) {
     throw new Error('--outside-temp applies to heaters only');
   }
-  const creds = values.credentials === undefined ? undefined : readCredentials(values.credentials);
-  const id = values.id ?? creds?.device_id;
-  const password = values.password ?? creds?.password;
-  if (id === undefined) throw new Error('missing --id (or --credentials <file>)');
-  if (!isDeviceId(id)) throw new Error(`"${id}" is not a valid device id`);
-  if (password === undefined || password === '') {
-    throw new Error('missing --password (or --credentials <file>)');
-  }
-  return {
+  const common = {
     kind: kind as Kind,
-    url: values.url ?? creds?.mqtt_url ?? 'mqtt://localhost:1883',
-    id,
-    password,
     intervalMs: number('interval', values.interval, (n) => n >= 10),
     speed: number('speed', values.speed, (n) => n > 0),
     roomC: number('room-temp', values['room-temp'], (n) => n > -50 && n < 60),
     outsideC: number('outside-temp', values['outside-temp'], (n) => n > -60 && n < 60),
     timeoutMs: number('timeout', values.timeout, (n) => n >= 100),
+  };
+  if (values.pair) {
+    if (values.credentials !== undefined || values.id !== undefined || values.password !== undefined) {
+      throw new Error(
+        '--pair gets its credentials from the hub: leave out --credentials, --id and --password',
+      );
+    }
+    const discoverTimeoutMs = number('discover-timeout', values['discover-timeout'], (n) => n >= 100);
+    return { ...common, connection: { mode: 'pair', url: values.url, save: values.save, discoverTimeoutMs } };
+  }
+  if (values.save !== undefined) throw new Error('--save applies to --pair only');
+  const creds = values.credentials === undefined ? undefined : readCredentials(values.credentials);
+  const id = values.id ?? creds?.device_id;
+  const password = values.password ?? creds?.password;
+  if (id === undefined) throw new Error('missing --id (or --credentials <file>, or --pair)');
+  if (!isDeviceId(id)) throw new Error(`"${id}" is not a valid device id`);
+  if (password === undefined || password === '') {
+    throw new Error('missing --password (or --credentials <file>, or --pair)');
+  }
+  const url = values.url ?? creds?.mqtt_url ?? 'mqtt://localhost:1883';
+  return {
+    ...common,
+    connection: { mode: 'credentials', url, id, password, tlsFingerprint: creds?.tls_fingerprint },
   };
 }
 
@@ -138,17 +170,36 @@ function describeReply(reply: RpcReply): string {
     : `ok ${JSON.stringify(reply.result)}`;
 }
 
+/** The credentials to run with: given, or fresh from pairing; TLS pinned to the hub's certificate when known. */
+async function connect(p: Plan) {
+  const c = p.connection;
+  if (c.mode === 'credentials') {
+    return { url: c.url, id: c.id, password: c.password, mqtt: await tlsFor(c.url, c.tlsFingerprint) };
+  }
+  const description = p.kind === 'heater' ? HEATER_DESCRIPTION : THERMOMETER_DESCRIPTION;
+  const { creds, mqtt } = await pairFromCli({
+    description,
+    url: c.url,
+    save: c.save,
+    discoverTimeoutMs: c.discoverTimeoutMs,
+    log,
+  });
+  return { url: c.url ?? creds.mqtt_url, id: creds.device_id, password: creds.password, mqtt };
+}
+
 async function run(p: Plan): Promise<void> {
+  const conn = await connect(p);
   const common = {
-    url: p.url,
-    id: p.id,
-    password: p.password,
+    url: conn.url,
+    id: conn.id,
+    password: conn.password,
+    sdk: { mqtt: conn.mqtt },
     intervalMs: p.intervalMs,
     speed: p.speed,
     connectTimeoutMs: p.timeoutMs,
     onError: (err: Error) => log(`error: ${err.message}`),
   };
-  log(`connecting ${p.kind} "${p.id}" to ${p.url}`);
+  log(`connecting ${p.kind} "${conn.id}" to ${conn.url}`);
   const sim =
     p.kind === 'heater'
       ? await startHeaterSimulator({

@@ -9,18 +9,24 @@ import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { alertRoutes } from './http/alert-routes.ts';
 import { authRoutes } from './http/auth-routes.ts';
+import { backupRoutes } from './http/backup-routes.ts';
 import { commandRoutes } from './http/command-routes.ts';
 import { desiredRoutes } from './http/desired-routes.ts';
 import { deviceRoutes } from './http/device-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { historyRoutes } from './http/history-routes.ts';
 import { integrationRoutes } from './http/integration-routes.ts';
+import { pairingRoutes } from './http/pairing-routes.ts';
+import { pingRoutes } from './http/ping-routes.ts';
 import { ruleRoutes } from './http/rule-routes.ts';
+import { statsRoutes } from './http/stats-routes.ts';
 import { storageRoutes } from './http/storage-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { brokerPlugin } from './plugins/broker-plugin.ts';
 import { dbPlugin } from './plugins/db-plugin.ts';
 import { errorPlugin } from './plugins/error-plugin.ts';
+import { mdnsPlugin } from './plugins/mdns-plugin.ts';
+import { metricsPlugin } from './plugins/metrics-plugin.ts';
 import { realtimePlugin } from './plugins/realtime-plugin.ts';
 import { servicesPlugin } from './plugins/services-plugin.ts';
 import { validatorCompiler } from './plugins/validation.ts';
@@ -29,12 +35,9 @@ import type { TlsMaterial } from './tls.ts';
 import { HUB_VERSION } from './version.ts';
 import './plugins/types.ts';
 
-export async function buildApp(
-  config: Config,
-  logger: FastifyServerOptions['logger'] = { level: config.logLevel },
-  tls: TlsMaterial | null = null,
-) {
-  const app = Fastify({
+/** The fastify instance with Hearth's server options. */
+function createFastify(logger: FastifyServerOptions['logger'], tls: TlsMaterial | null) {
+  return Fastify({
     logger,
     // With TLS on, the one HTTP port serves HTTPS, the dashboard's WSS and MQTT over WSS.
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
@@ -49,12 +52,32 @@ export async function buildApp(
     // Idle keep-alive sockets must not hold a shutdown open.
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+export async function buildApp(
+  config: Config,
+  logger: FastifyServerOptions['logger'] = { level: config.logLevel },
+  tls: TlsMaterial | null = null,
+) {
+  const app = createFastify(logger, tls);
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a cross-site form can send text/plain, never application/json.
   app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   app.decorate('tls', tls);
 
+  try {
+    await registerAll(app);
+  } catch (err) {
+    // What did load (the database, its lock) must not stay held by a hub that never started.
+    await app.close().catch(() => {});
+    throw err;
+  }
+  return app;
+}
+
+/** Every plugin and route, in order: infrastructure first, then the API, then the web app. */
+async function registerAll(app: ReturnType<typeof createFastify>) {
   await app.register(errorPlugin);
   await app.register(swagger, {
     openapi: {
@@ -73,6 +96,8 @@ export async function buildApp(
   await app.register(authPlugin);
   await app.register(brokerPlugin);
   await app.register(realtimePlugin);
+  await app.register(mdnsPlugin);
+  await app.register(metricsPlugin);
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -84,12 +109,15 @@ export async function buildApp(
   await app.register(alertRoutes);
   await app.register(desiredRoutes);
   await app.register(storageRoutes);
+  await app.register(pairingRoutes);
+  await app.register(statsRoutes);
+  await app.register(pingRoutes);
+  await app.register(backupRoutes);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
 
   await app.register(webPlugin);
-  return app;
 }
 
 export type HearthApp = Awaited<ReturnType<typeof buildApp>>;

@@ -16,6 +16,7 @@ import {
   type DeviceDto,
 } from '../shared/api.ts';
 import { checker } from '../shared/validate.ts';
+import { runStorageCommand, STORAGE_USAGE } from './backup-cli.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createCommandRepo } from './db/command-repo.ts';
 import { DatabaseTooNewError, type Db, databasePath, openDatabase } from './db/database.ts';
@@ -25,6 +26,7 @@ import { HearthError } from './domain/errors.ts';
 import { EventBus } from './domain/event-bus.ts';
 import { silentLogger } from './domain/logger.ts';
 import { endpointsFor } from './endpoints.ts';
+import { runProbeCli } from './probe/probe-cli.ts';
 
 const USAGE = `Hearth admin CLI: manages devices in the hub's database.
 
@@ -33,6 +35,8 @@ Usage:
   npm run hearth -- device list [--json]
   npm run hearth -- device remove <id>
   npm run hearth -- device rotate <id> [--json] [--out <creds.json>]
+${STORAGE_USAGE}
+  npm run hearth -- probe <mqtt://host:port> [--qos 0,1,2] [--count n] [--json] …  (probe --help)
   npm run hearth -- help
 
 The database is <dataDir>/hearth.sqlite; the data dir and the host name put
@@ -206,6 +210,11 @@ async function runCli(
     out(USAGE);
     return group === undefined ? 1 : 0;
   }
+  if (group === 'backup' || group === 'restore') {
+    return runStorageCommand(group, argv.slice(1), { env, cwd, out, err });
+  }
+  // The probe needs no database or config: it measures any MQTT broker.
+  if (group === 'probe') return runProbeCli(argv.slice(1), out, err);
   let db: Db | null = null;
   try {
     if (group !== 'device') throw new CliError(`unknown command "${group}"`);

@@ -65,6 +65,18 @@ export const ConfigSchema = Type.Object(
     mqttPlaintext: Type.Enum(['auto', 'on', 'off']),
     /** Sets the owner password without the first-start page (automation, Docker). */
     ownerPassword: Type.Optional(Type.String({ minLength: 10 })),
+    /** Advertise the hub on the LAN by mDNS (`_hearth._tcp`, `_mqtt._tcp`), for pairing. */
+    mdns: Type.Boolean(),
+    /** How often the hub probes its own broker at QoS 0, 1 and 2 (0: off). */
+    probeIntervalMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+    /** How often GET /api/stats takes a sample; it keeps the last hour. */
+    statsIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    /** How often the retained `$SYS/hearth/…` topics are refreshed (0: off). */
+    sysIntervalMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+    /** A separate, unauthenticated listener for Prometheus' GET /metrics (0: off; /metrics on the HTTP port needs credentials). */
+    metricsPort: Port,
+    /** Interface of that listener: keep it on loopback unless the network is yours alone. */
+    metricsHost: Type.String({ minLength: 1 }),
   },
   { additionalProperties: false },
 );
@@ -99,6 +111,12 @@ export function defaultConfig(cwd: string, hostname: string): Config {
     tls: 'off',
     mqttTlsPort: 8883,
     mqttPlaintext: 'auto',
+    mdns: true,
+    probeIntervalMs: 10_000,
+    statsIntervalMs: 5000,
+    sysIntervalMs: 10_000,
+    metricsPort: 0,
+    metricsHost: '127.0.0.1',
     webDir: resolve(projectRoot, 'web', 'dist'),
   };
 }
@@ -107,6 +125,16 @@ export function defaultConfig(cwd: string, hostname: string): Config {
 export function envName(key: string): string {
   return `HEARTH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
+
+/** How a boolean setting may be written in the environment. */
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  on: true,
+  1: true,
+  false: false,
+  off: false,
+  0: false,
+};
 
 /** Environment variables that are not settings but are ours. */
 const OTHER_HEARTH_VARS = new Set(['HEARTH_CONFIG']);
@@ -166,7 +194,11 @@ export function loadConfig(sources: ConfigSources): Config {
       problems.push(`${name}: unknown setting (known: ${[...known.keys()].join(', ')})`);
       continue;
     }
-    if (typeof defaults[key] === 'number') {
+    if (typeof defaults[key] === 'boolean') {
+      const b = BOOLEAN_WORDS[raw.trim().toLowerCase()];
+      if (b === undefined) problems.push(`${name}: "${raw}" is not true or false`);
+      else merged[key] = b;
+    } else if (typeof defaults[key] === 'number') {
       const n = raw.trim() === '' ? Number.NaN : Number(raw);
       if (Number.isNaN(n)) problems.push(`${name}: "${raw}" is not a number`);
       else merged[key] = n;

@@ -31,6 +31,7 @@ export async function startHub(config: Config, logger?: FastifyServerOptions['lo
     const mqttTlsPort = tls ? await app.broker.listenTls(config.mqttTlsPort, config.host, tls) : null;
     const addr = app.server.address();
     const httpPort = typeof addr === 'object' && addr ? addr.port : config.httpPort;
+    app.mdns.start({ http: httpPort, mqtt: mqttPort, mqttTls: mqttTlsPort });
     return { app, httpPort, mqttPort: mqttPort ?? -1, mqttTlsPort, close: () => app.close() };
   } catch (err) {
     await app.close();

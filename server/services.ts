@@ -22,6 +22,8 @@ import { createDeviceService } from './domain/device-service.ts';
 import { EventBus } from './domain/event-bus.ts';
 import { createIntegrationService } from './domain/integration-service.ts';
 import type { Clock, Logger } from './domain/logger.ts';
+import { createPairingService } from './domain/pairing-service.ts';
+import { createPingService } from './domain/ping-service.ts';
 import { createPresenceService } from './domain/presence-service.ts';
 import { createActionExecutor } from './domain/rules/action-executor.ts';
 import { createRuleRunner } from './domain/rules/rule-runner.ts';
@@ -44,6 +46,8 @@ export interface ServiceOptions {
   localTime?: (ts: number) => LocalTime;
   /** How often rules see the clock (schedules, durations); default 1 s. */
   ruleTickMs?: number;
+  /** The hub certificate's fingerprint when TLS is on, handed to paired devices. */
+  tlsFingerprint?: () => string | null;
 }
 
 export function createServices({ config, db, log, clock, endpoints, ...rest }: ServiceOptions) {
@@ -103,6 +107,15 @@ export function createServices({ config, db, log, clock, endpoints, ...rest }: S
     clock,
     counters,
   });
+  const pings = createPingService({ commands, devices, bus, clock });
+  const pairing = createPairingService({
+    clock,
+    scheduler,
+    bus,
+    log,
+    devices,
+    tlsFingerprint: rest.tlsFingerprint,
+  });
   const alerts = createAlertService({ repo: createAlertRepo(db), bus, clock });
   const desired = createDesiredStateService({
     repo: createDesiredStateRepo(db),
@@ -156,7 +169,9 @@ export function createServices({ config, db, log, clock, endpoints, ...rest }: S
     presence,
     telemetry,
     commands,
+    pings,
     writer,
+    pairing,
     alerts,
     desired,
     rules,
@@ -179,12 +194,16 @@ export function createServices({ config, db, log, clock, endpoints, ...rest }: S
       rules.start();
       desired.start();
       rulesRunner.start();
+      pairing.start();
+      pings.start();
     },
 
     /** Fails pending commands, writes queued readings, stops timers. */
     stop(): void {
       if (syncTimer) clearInterval(syncTimer);
       syncTimer = null;
+      pairing.stop();
+      pings.stop();
       rulesRunner.stop();
       webhooks.stop();
       desired.stop();

@@ -260,12 +260,17 @@ export const RetentionSchema = Type.Object({
   hour_days: Nullable(Type.Integer()),
 });
 
+const RetentionDaysSchema = Type.Object({
+  raw_days: Type.Integer(),
+  minute_days: Type.Integer(),
+  hour_days: Type.Integer(),
+});
+
 export const EffectiveRetentionSchema = Type.Object({
+  /** The hub's defaults (0: forever). */
+  defaults: RetentionDaysSchema,
   overrides: Type.Array(RetentionSchema),
   /** Days each tier keeps per metric, after overrides and defaults. */
-  effective: Type.Record(
-    Type.String(),
-    Type.Object({ raw_days: Type.Integer(), minute_days: Type.Integer(), hour_days: Type.Integer() }),
-  ),
+  effective: Type.Record(Type.String(), RetentionDaysSchema),
 });
 export type EffectiveRetentionDto = Static<typeof EffectiveRetentionSchema>;

@@ -6,6 +6,7 @@ import Type, { type Static } from 'typebox';
 import { AlertSchema } from './alerts.ts';
 import { CommandSchema, DeviceSchema, PresenceSchema } from './api.ts';
 import { DesiredSchema } from './desired-state.ts';
+import { PairingStateSchema } from './pairing.ts';
 import { StateSchema } from './wire.ts';
 
 /** socket.io path on the hub's HTTP port. */
@@ -57,6 +58,8 @@ export interface ServerToClientEvents {
   alert: (e: Static<typeof AlertSchema>) => void;
   /** A desired value changed (set, applied, expired, failed, waiting for its device). */
   desired: (e: Static<typeof DesiredSchema>) => void;
+  /** The pairing window and sessions, whole, after every change (and on connect). */
+  pairing: (e: Static<typeof PairingStateSchema>) => void;
 }
 
 /** Browser → server events. */
@@ -76,4 +79,5 @@ export const serverEventSchemas = {
   command: CommandSchema,
   alert: AlertSchema,
   desired: DesiredSchema,
+  pairing: PairingStateSchema,
 } as const;

@@ -53,6 +53,20 @@ export const topics = {
   allDevices: `${BASE_TOPIC}/+/#`,
 } as const;
 
+/** Topics below `hearth/pairing/<nonce>/` (docs/protocol.md §Pairing). */
+export const PAIRING_TOPIC_KINDS = ['hello', 'status', 'credentials'] as const;
+export type PairingTopicKind = (typeof PAIRING_TOPIC_KINDS)[number];
+
+/** Builds `hearth/pairing/<nonce>/<kind>`. */
+export function pairingTopic(nonce: string, kind: PairingTopicKind): string {
+  return `${BASE_TOPIC}/pairing/${nonce}/${kind}`;
+}
+
+/** The one filter a pairing connection may subscribe to: `hearth/pairing/<nonce>/#`. */
+export function pairingFilter(nonce: string): string {
+  return `${BASE_TOPIC}/pairing/${nonce}/#`;
+}
+
 /** Topics whose messages the broker keeps (design brief §4: state, availability, description). */
 export const RETAINED_KINDS: ReadonlySet<DeviceTopicKind> = new Set(['availability', 'description', 'state']);
 

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Static, TSchema } from 'typebox';
+import { PING_METHOD, PingParamsSchema, type PingResult } from '../../shared/ping.ts';
 import { topics } from '../../shared/topics.ts';
 import { type Checker, checker } from '../../shared/validate.ts';
 import {
@@ -109,6 +110,8 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
     this.options = options;
     this.id = options.id;
     this.state = { ...(options.state ?? {}) };
+    // Built in, so the hub can measure any SDK device's round trip (docs/protocol.md §Methods).
+    this.handle(PING_METHOD, PingParamsSchema, (): PingResult => ({ pong: true, ts: Date.now() }));
   }
 
   /** Registers the handler of `method`; its params are validated against `schema` first. */

@@ -55,6 +55,8 @@ export function createAccountRepo(db: Db) {
     ),
     deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
     deleteUserSessions: db.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?'),
+    sessionIds: db.prepare<[number], { id: string }>('SELECT id FROM sessions WHERE user_id = ?'),
+    deleteOtherSessions: db.prepare<[number, string]>('DELETE FROM sessions WHERE user_id = ? AND id <> ?'),
     expireSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at < ?'),
     token: db.prepare<[string], TokenRow>('SELECT * FROM api_tokens WHERE id = ?'),
     tokens: db.prepare<[], TokenRow>('SELECT * FROM api_tokens ORDER BY created_at'),
@@ -98,6 +100,15 @@ export function createAccountRepo(db: Db) {
     },
     deleteSession: (id: string): void => {
       s.deleteSession.run(id);
+    },
+    /** Every session of the user but `keep` (none kept when it is null). */
+    deleteOtherSessions: (userId: number, keep: string | null): string[] => {
+      const gone = s.sessionIds
+        .all(userId)
+        .map((r) => r.id)
+        .filter((id) => id !== keep);
+      s.deleteOtherSessions.run(userId, keep ?? '');
+      return gone;
     },
     deleteUserSessions: (userId: number): void => {
       s.deleteUserSessions.run(userId);

@@ -122,12 +122,17 @@ export function createAuthService({ repo, clock, log }: AuthServiceDeps) {
       return newSession(user.id, user.name, userAgent);
     },
 
-    async changePassword(userId: number, current: string, next: string): Promise<void> {
+    /**
+     * Sets a new password and ends every other session of the user: whoever
+     * changes a leaked password must not stay exposed to the thief's session.
+     */
+    async changePassword(userId: number, current: string, next: string, keepSession: string | null) {
       const user = repo.userById(userId);
       if (!user || !(await verifySecret(current, user.password_hash))) {
         throw new HearthError('unauthorized', 'the current password is wrong');
       }
       repo.setPassword(userId, await hashSecret(next, PASSWORD_COST));
+      for (const id of repo.deleteOtherSessions(userId, keepSession)) cache.delete(`s:${id}`);
     },
 
     /** The principal behind a session cookie, or null. Sliding expiry. */

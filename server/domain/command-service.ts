@@ -5,6 +5,7 @@
  * replies are dropped and counted.
  */
 import type { CommandDto } from '../../shared/api.ts';
+import { PING_METHOD } from '../../shared/ping.ts';
 import type { RpcReply, RpcRequest } from '../../shared/wire.ts';
 import type { CommandRepo } from '../db/command-repo.ts';
 import type { Counters } from './counters.ts';
@@ -81,7 +82,8 @@ export function createCommandService(deps: CommandServiceDeps) {
       if (!devices.exists(req.deviceId)) {
         throw new HearthError('not_found', `device "${req.deviceId}" not found`);
       }
-      if (description && !description.methods.includes(req.method)) {
+      // `ping` is answered by every SDK device whether or not its description lists it.
+      if (description && req.method !== PING_METHOD && !description.methods.includes(req.method)) {
         throw new HearthError(
           'invalid_input',
           `device "${req.deviceId}" does not support "${req.method}" (it supports: ${description.methods.join(', ') || 'nothing'})`,

@@ -47,9 +47,13 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** A new random secret: 24 bytes, base64url (32 characters). */
+/**
+ * A new random secret: 40 characters of a 32-letter alphabet (200 bits).
+ * Letters and digits only, so it never starts with `-` (which command lines
+ * read as an option) and survives copy-paste, URLs and shells unquoted.
+ */
 export function newSecret(): string {
-  return randomBytes(24).toString('base64url');
+  return randomId('', 40);
 }
 
 /** A random id from an unambiguous lowercase alphabet. */

@@ -133,7 +133,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      await auth.changePassword(p.userId, request.body.current_password, request.body.new_password);
+      await auth.changePassword(
+        p.userId,
+        request.body.current_password,
+        request.body.new_password,
+        p.kind === 'user' ? p.sessionId : null,
+      );
       return reply.status(204).send(null);
     },
   );

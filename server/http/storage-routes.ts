@@ -41,6 +41,11 @@ export const storageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ]);
     const overrides = retention.ofDevice(id);
     return {
+      defaults: {
+        raw_days: config.retentionRawDays,
+        minute_days: config.retentionMinuteDays,
+        hour_days: config.retentionHourDays,
+      },
       overrides,
       effective: Object.fromEntries([...metrics].sort().map((m) => [m, pruner.daysFor(id, m)])),
     };

@@ -18,6 +18,7 @@ import type { DisconnectReason } from '../domain/presence-service.ts';
 import type { Services } from '../services.ts';
 import type { TlsMaterial } from '../tls.ts';
 import { createHooks, type Hooks } from './hooks.ts';
+import { PairingLink } from './pairing-link.ts';
 import { SqlitePersistence } from './sqlite-persistence.ts';
 
 /** MQTT over WebSocket lives here on the HTTP port. */
@@ -54,6 +55,8 @@ export class MqttBroker {
   private readonly takeovers = new Set<string>();
   /** Connections of integration accounts, by username, to cut off when an account changes. */
   private readonly integrationClients = new Map<string, Set<Client>>();
+  /** Pairing connections by nonce: the pairing service's transport. */
+  private readonly pairingLink: PairingLink;
   /** Raw TCP sockets, so shutdown can end ones that never sent CONNECT. */
   private readonly sockets = new Set<Socket>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -76,6 +79,7 @@ export class MqttBroker {
     this.services = options.services;
     this.log = options.log;
     this.maxConnections = options.maxConnections;
+    this.pairingLink = new PairingLink(options.services.pairing);
     this.tcp = createServer((socket) => this.accept(socket));
     this.ws = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes + 1024 });
     this.ws.on('connection', (socket, req) => {
@@ -95,8 +99,11 @@ export class MqttBroker {
 
   static async create(options: BrokerOptions): Promise<MqttBroker> {
     let broker: MqttBroker | null = null;
+    const persistence = new SqlitePersistence(options.db);
     const hooks = createHooks({
       services: options.services,
+      storeRetained: ({ cmd, topic, payload, qos, retain, dup }) =>
+        persistence.storeRetained({ cmd, topic, payload, qos, retain, dup }),
       maxPayloadBytes: options.maxPayloadBytes,
       rateLimit: options.rateLimit,
       clock: options.clock,
@@ -106,7 +113,6 @@ export class MqttBroker {
       },
       onTakeover: (id) => broker?.takeovers.add(id),
     });
-    const persistence = new SqlitePersistence(options.db);
     const aedes = await Aedes.createBroker({
       // A fixed id: queued messages and wills in the persistence belong to it.
       id: 'hearth',
@@ -133,6 +139,7 @@ export class MqttBroker {
         this.integrationClients.set(p.grant.username, set);
         return;
       }
+      if (p?.kind === 'pairing') return this.pairingLink.connected(p.nonce, client);
       if (p?.kind !== 'device') return;
       this.current.set(p.deviceId, client);
       services.presence.connected(p.deviceId);
@@ -156,6 +163,7 @@ export class MqttBroker {
       }),
     );
     services.commands.setTransport({ send: (id, req) => this.sendRpc(id, req) });
+    services.pairing.setTransport(this.pairingLink);
   }
 
   private onDisconnect(client: AedesClient): void {
@@ -164,6 +172,7 @@ export class MqttBroker {
       this.integrationClients.get(p.grant.username)?.delete(client);
       return;
     }
+    if (p?.kind === 'pairing') return this.pairingLink.disconnected(p.nonce, client);
     if (p?.kind !== 'device') return;
     const id = p.deviceId;
     // A late event for a connection that was already replaced changes nothing.
@@ -263,6 +272,8 @@ export class MqttBroker {
     }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    // Small MQTT packets (PUBACK, rpc replies) must not wait for Nagle's algorithm.
+    socket.setNoDelay(true);
     this.aedes.handle(socket);
   }
 

@@ -8,6 +8,7 @@
  * drop, and dropping keeps a device with one bad frame connected.
  */
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import { PAIRING_USERNAME } from '../../shared/pairing.ts';
 import {
   COMMAND_KINDS,
   DEVICE_PUBLISH_KINDS,
@@ -29,6 +30,7 @@ import {
 import type { DropReason } from '../domain/counters.ts';
 import { type IntegrationGrant, mayPublish, maySubscribe } from '../domain/integration-service.ts';
 import type { Services } from '../services.ts';
+import { admitPairing, pairingMaySubscribe, pairingPublish } from './pairing-hooks.ts';
 
 /** A client further behind its publish rate than this is disconnected. */
 const MAX_RATE_DEBT_MS = 10_000;
@@ -39,7 +41,9 @@ export const SINK_TOPIC = '$hearth/dropped';
 /** Who is on the other end of an MQTT connection. */
 export type Principal =
   | { kind: 'device'; deviceId: string }
-  | { kind: 'integration'; grant: IntegrationGrant };
+  | { kind: 'integration'; grant: IntegrationGrant }
+  /** Pairing-only access to `hearth/pairing/<nonce>/…` (docs/protocol.md §Pairing). */
+  | { kind: 'pairing'; nonce: string };
 
 const telemetryChecker = checker(TelemetrySchema);
 const stateChecker = checker(StateSchema);
@@ -62,6 +66,8 @@ export interface HookDeps {
   rateLimit: number;
   /** Is a different connection with this client id already registered? (takeover) */
   isConnectedElsewhere: (client: Client) => boolean;
+  /** Stores a retained message in the broker's persistence now. */
+  storeRetained: (packet: PublishPacket) => Promise<void>;
   /** Called when an authenticated client will take over an existing session. */
   onTakeover: (clientId: string) => void;
   clock: () => number;
@@ -88,6 +94,19 @@ export function createHooks(deps: HookDeps) {
     buckets.set(client, b);
     b.tokens -= 1;
     return b.tokens >= 0 ? 0 : (-b.tokens / deps.rateLimit) * 1000;
+  }
+
+  /**
+   * aedes sends a QoS 1 PUBACK before it stores the retained copy; a crash in
+   * between would lose an acknowledged retained message. Storing it here
+   * first (aedes then stores it again) makes the acknowledgement durable.
+   */
+  function retainThenAck(packet: PublishPacket, done: (err?: Error | null) => void): void {
+    if (packet.qos === 0 || !packet.retain) return done(null);
+    deps.storeRetained(packet).then(
+      () => done(null),
+      (err: Error) => done(err),
+    );
   }
 
   function sink(packet: PublishPacket, done: (err?: Error | null) => void): void {
@@ -146,13 +165,13 @@ export function createHooks(deps: HookDeps) {
         if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
         devices.setState(deviceId, parsed.value, deps.clock());
         services.presence.activity(deviceId);
-        return done(null);
+        return retainThenAck(packet, done);
       }
       case 'description': {
         const parsed = descriptionChecker.parseJson(text);
         if (!parsed.ok) return drop(client, packet, 'invalid_payload', parsed.error, done);
         devices.setDescription(deviceId, parsed.value);
-        return done(null);
+        return retainThenAck(packet, done);
       }
       case 'availability': {
         if (!(AVAILABILITY_VALUES as readonly string[]).includes(text)) {
@@ -183,6 +202,14 @@ export function createHooks(deps: HookDeps) {
     done: (err?: Error | null) => void,
   ): void {
     if (principal.kind === 'integration') return integrationPublish(client, principal.grant, packet, done);
+    if (principal.kind === 'pairing') {
+      // A will or a retained flag changes nothing: a hello is for the hub alone and always sunk.
+      if (client.closed) return sink(packet, done);
+      counters.inc('mqtt_messages_in');
+      const outcome = pairingPublish(principal.nonce, packet, maxPayloadBytes, services.pairing);
+      if (!outcome.ok) return drop(client, packet, outcome.reason, outcome.detail, done);
+      return sink(packet, done);
+    }
     const t = parseTopic(packet.topic);
     if (t.scope !== 'device' || t.deviceId !== principal.deviceId || !DEVICE_PUBLISH_KINDS.has(t.kind)) {
       return drop(client, packet, 'acl_denied', 'devices may publish only on their own topics', done);
@@ -250,6 +277,16 @@ export function createHooks(deps: HookDeps) {
       password: Buffer | undefined,
       done: (err: AuthenticateError | null, ok: boolean | null) => void,
     ): void {
+      // Pairing needs no secret: what a pairing connection may do is its whole protection.
+      if (username === PAIRING_USERNAME) {
+        const admission = admitPairing(client, services.pairing);
+        if (!admission.ok) {
+          drops.refused(client.id, 'connect', admission.detail);
+          return done(authError(admission.detail, admission.returnCode), false);
+        }
+        principals.set(client, { kind: 'pairing', nonce: admission.nonce });
+        return done(null, true);
+      }
       if (!username || !password) {
         drops.refused(client.id, 'connect', 'anonymous connection refused');
         return done(authError('credentials required', NOT_AUTHORIZED), false);
@@ -325,6 +362,9 @@ export function createHooks(deps: HookDeps) {
         return done(null, sub);
       }
       if (principal?.kind === 'integration' && maySubscribe(principal.grant, sub.topic)) {
+        return done(null, sub);
+      }
+      if (principal?.kind === 'pairing' && pairingMaySubscribe(principal.nonce, sub.topic)) {
         return done(null, sub);
       }
       drops.refused(client.id, 'subscribe', `subscription to "${sub.topic}" refused`);

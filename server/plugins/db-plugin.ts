@@ -1,10 +1,14 @@
 /**
- * Opens the SQLite database (migrated), checkpoints its WAL from a worker
- * thread, prunes expired readings in the background, and closes it last.
+ * Takes the data dir's lock (one hub per data dir), checks the database is
+ * intact before anything writes to it, opens it (migrated), checkpoints its
+ * WAL from a worker thread, prunes expired readings in the background, and
+ * closes it last.
  */
 import fp from 'fastify-plugin';
 import { Checkpointer } from '../db/checkpointer.ts';
-import { databasePath, openDatabase } from '../db/database.ts';
+import { acquireDataDirLock } from '../db/data-dir-lock.ts';
+import { type Db, databasePath, openDatabase } from '../db/database.ts';
+import { assertDatabaseIntact } from '../db/integrity.ts';
 import { Pruner } from '../db/pruner.ts';
 import { createRetentionRepo } from '../db/retention-repo.ts';
 import { createStorageStats } from '../db/storage-stats.ts';
@@ -14,7 +18,17 @@ export const dbPlugin = fp(
   async (app) => {
     const { config } = app;
     const file = databasePath(config.dataDir);
-    const db = openDatabase(file, { synchronous: config.dbSynchronous });
+    // Throws DataDirLockedError while another hub (or a restore) runs on this data dir.
+    const lock = acquireDataDirLock(config.dataDir);
+    let db: Db;
+    try {
+      // Before the first write: a damaged file is reported and left as it is (DatabaseDamagedError).
+      assertDatabaseIntact(file);
+      db = openDatabase(file, { synchronous: config.dbSynchronous });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     const retention = createRetentionRepo(db);
     const checkpointer = new Checkpointer(db, file, config.checkpointIntervalMs, app.log);
     const pruner = new Pruner(
@@ -37,6 +51,7 @@ export const dbPlugin = fp(
       await pruner.stop();
       await checkpointer.stop();
       db.close();
+      lock.release();
     });
   },
   { name: 'hearth-db' },

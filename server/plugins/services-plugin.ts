@@ -11,6 +11,7 @@ export const servicesPlugin = fp(
       db: app.db,
       log: app.log,
       clock: Date.now,
+      tlsFingerprint: () => app.tls?.fingerprint256 ?? null,
       endpoints: () => {
         const broker = app.hasDecorator('broker') ? app.broker : null;
         return endpointsFor(app.config, {

@@ -43,6 +43,7 @@ export class LiveFeed {
       bus.on('command', (c) => this.io.emit('command', c)),
       bus.on('alert', (a) => this.io.emit('alert', a)),
       bus.on('desired', (d) => this.io.emit('desired', d)),
+      this.services.pairing.onChange((p) => this.io.emit('pairing', p)),
     );
   }
 
@@ -58,6 +59,7 @@ export class LiveFeed {
 
   private sendSnapshot(socket: Socket<ClientToServerEvents, ServerToClientEvents>): void {
     socket.emit('snapshot', { devices: this.services.devices.list(), server_time: Date.now() });
+    socket.emit('pairing', this.services.pairing.state());
   }
 
   private telemetry(event: TelemetryEvent): void {

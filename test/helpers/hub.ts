@@ -56,6 +56,8 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       dataDir,
       logLevel: 'silent',
       ownerPassword: TEST_OWNER_PASSWORD,
+      // Many test hubs run at once: only the mDNS test advertises (in its own network namespace).
+      mdns: false,
       ...options.overrides,
     },
   });

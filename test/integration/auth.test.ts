@@ -215,3 +215,27 @@ describe('accounts and access', () => {
     for (const c of [r, w, device]) await c.endAsync();
   });
 });
+
+describe('password change', () => {
+  it('ends every other session of the user, keeping the one that changed it', async () => {
+    const t = await startTestHub();
+    try {
+      const other = await t.api('/api/auth/login', {
+        method: 'POST',
+        body: { password: t.config.ownerPassword },
+        auth: false,
+      });
+      const thief = (other.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect((await t.api('/api/devices', { headers: { cookie: thief }, auth: false })).status).toBe(200);
+      const res = await t.api('/api/auth/password', {
+        method: 'POST',
+        body: { current_password: t.config.ownerPassword, new_password: 'a brand new password' },
+      });
+      expect(res.status).toBe(204);
+      expect((await t.api('/api/devices')).status).toBe(200);
+      expect((await t.api('/api/devices', { headers: { cookie: thief }, auth: false })).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -49,6 +49,7 @@ describe('retention, rollups and storage', () => {
     });
     expect(put.status).toBe(200);
     const effective = (await put.json()) as EffectiveRetentionDto;
+    expect(effective.defaults).toEqual({ raw_days: 30, minute_days: 366, hour_days: 0 });
     expect(effective.effective.humidity).toEqual({ raw_days: 0, minute_days: 366, hour_days: 0 });
     expect(effective.effective.temperature).toEqual({ raw_days: 30, minute_days: 366, hour_days: 0 });
 

@@ -1,7 +1,10 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { logOut } from './actions/auth.ts';
+import { AlertsBadge } from './components/AlertsBadge.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { Link } from './components/Link.tsx';
+import { useActiveAlertsSync } from './hooks/useActiveAlertsSync.ts';
+import { isLazyRoute, LazyRoutePage } from './LazyRoutes.tsx';
 import { matchRoute, type Route, usePath } from './lib/router.ts';
 import { DevicesPage } from './pages/DevicesPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -10,7 +13,7 @@ import { useStore } from './store/store.ts';
 // The device page carries uPlot: loaded only when someone opens a device.
 const DevicePage = lazy(() => import('./pages/DevicePage.tsx'));
 
-function NavLink({ href, current, children }: { href: string; current: boolean; children: string }) {
+function NavLink({ href, current, children }: { href: string; current: boolean; children: ReactNode }) {
   return (
     <Link href={href} className="nav-link" aria-current={current ? 'page' : undefined}>
       {children}
@@ -19,6 +22,7 @@ function NavLink({ href, current, children }: { href: string; current: boolean; 
 }
 
 function Page({ route }: { route: Route }) {
+  if (isLazyRoute(route)) return <LazyRoutePage route={route} />;
   switch (route.page) {
     case 'home':
       return <HomePage />;
@@ -67,6 +71,8 @@ export function App() {
   const user = useStore((s) => s.auth.user);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  // Active alerts are loaded here, not on Home: the nav badge counts them on every page.
+  useActiveAlertsSync();
 
   // After a navigation, move focus to the new page's heading so keyboard and screen-reader users start there.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on path changes by design
@@ -95,9 +101,19 @@ export function App() {
         <nav aria-label="Main">
           <NavLink href="/" current={route.page === 'home'}>
             Home
+            <AlertsBadge />
           </NavLink>
           <NavLink href="/devices" current={route.page === 'devices'}>
             Devices
+          </NavLink>
+          <NavLink href="/rules" current={route.page.startsWith('rule')}>
+            Rules
+          </NavLink>
+          <NavLink href="/health" current={route.page === 'health'}>
+            Health
+          </NavLink>
+          <NavLink href="/settings" current={route.page === 'settings'}>
+            Settings
           </NavLink>
         </nav>
         {user && (

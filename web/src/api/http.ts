@@ -65,7 +65,7 @@ export function setUnauthorizedHandler(handler: (message: string) => void): void
   onUnauthorized = handler;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: string;
   body?: unknown;
   timeoutMs?: number;
@@ -73,7 +73,12 @@ interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
-async function request<T>(path: string, expect: Checker<T> | null, options: RequestOptions = {}): Promise<T> {
+/** One call to the hub: JSON in, the answer validated with `expect` (null: no body expected). */
+export async function request<T>(
+  path: string,
+  expect: Checker<T> | null,
+  options: RequestOptions = {},
+): Promise<T> {
   const init: RequestInit = {
     method: options.method ?? 'GET',
     headers: options.body === undefined ? {} : { 'content-type': 'application/json' },

@@ -68,6 +68,7 @@ export function createSocketManager(url?: string): SocketManager {
     command: (e) => store().applyCommand(e),
     alert: (e) => store().applyAlert(e),
     desired: (e) => store().applyDesired(e),
+    pairing: (e) => store().applyPairing(e),
   };
 
   function listen<K extends EventName>(s: Socket, name: K): void {

@@ -1,22 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CreatedDeviceDto } from '../../../shared/api.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { deviceCommandLine } from '../lib/device.ts';
-
-/** Copies `text`; the Clipboard API needs a secure context, which a hub on a LAN address often is not. */
-async function copy(text: string, fallback: HTMLElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    if (!fallback) return false;
-    const range = document.createRange();
-    range.selectNodeContents(fallback);
-    const selection = window.getSelection();
-    selection?.removeAllRanges();
-    selection?.addRange(range);
-    return false;
-  }
-}
 
 /** The new device's credentials, shown this once (the hub keeps only a hash of the password). */
 export function CredentialsPanel({ created, onDone }: { created: CreatedDeviceDto; onDone(): void }) {
@@ -34,7 +19,7 @@ export function CredentialsPanel({ created, onDone }: { created: CreatedDeviceDt
   useEffect(() => heading.current?.focus(), []);
 
   const onCopy = () => {
-    void copy(command, pre.current).then((ok) => setCopied(ok ? 'copied' : 'select'));
+    void copyText(command, pre.current).then((ok) => setCopied(ok ? 'copied' : 'select'));
   };
 
   return (

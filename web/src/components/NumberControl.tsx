@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { setControl } from '../actions/controls.ts';
 import { formatValue, humanize } from '../lib/format.ts';
 import { controlKey } from '../store/controls-slice.ts';
+import { desiredKey } from '../store/desired-slice.ts';
 import { useStore } from '../store/store.ts';
 import { ControlStatus } from './ControlStatus.tsx';
 
@@ -36,6 +37,8 @@ export function NumberControl({
   reachable,
 }: Props) {
   const op = useStore((s) => s.controlOps[controlKey(deviceId, name)]);
+  const desired = useStore((s) => s.desired[desiredKey(deviceId, name)]);
+  const stateTs = useStore((s) => s.devices[deviceId]?.state_ts ?? null);
   const pending = op?.phase === 'pending';
   const labelId = useId();
   const statusId = useId();
@@ -50,7 +53,12 @@ export function NumberControl({
   };
 
   return (
-    <div className="control" data-control={name} data-phase={op?.phase ?? 'idle'}>
+    <div
+      className="control"
+      data-control={name}
+      data-phase={op?.phase ?? 'idle'}
+      data-desired={desired?.status}
+    >
       <div className="control-row">
         <span id={labelId} className="control-label">
           {title}
@@ -79,7 +87,14 @@ export function NumberControl({
           </button>
         </fieldset>
       </div>
-      <ControlStatus id={statusId} op={op} reachable={reachable} {...(unit ? { unit } : {})} />
+      <ControlStatus
+        id={statusId}
+        op={op}
+        reachable={reachable}
+        desired={desired}
+        stateTs={stateTs}
+        {...(unit ? { unit } : {})}
+      />
     </div>
   );
 }

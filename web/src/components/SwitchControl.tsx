@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { setControl } from '../actions/controls.ts';
 import { humanize } from '../lib/format.ts';
 import { controlKey } from '../store/controls-slice.ts';
+import { desiredKey } from '../store/desired-slice.ts';
 import { useStore } from '../store/store.ts';
 import { ControlStatus } from './ControlStatus.tsx';
 
@@ -17,6 +18,8 @@ interface Props {
 /** An on/off control (e.g. the heater) that shows the reported state and the pending operation. */
 export function SwitchControl({ deviceId, name, label, reported, reachable }: Props) {
   const op = useStore((s) => s.controlOps[controlKey(deviceId, name)]);
+  const desired = useStore((s) => s.desired[desiredKey(deviceId, name)]);
+  const stateTs = useStore((s) => s.devices[deviceId]?.state_ts ?? null);
   const pending = op?.phase === 'pending';
   const unavailable = !reachable || pending;
   const labelId = useId();
@@ -29,7 +32,12 @@ export function SwitchControl({ deviceId, name, label, reported, reachable }: Pr
   };
 
   return (
-    <div className="control" data-control={name} data-phase={op?.phase ?? 'idle'}>
+    <div
+      className="control"
+      data-control={name}
+      data-phase={op?.phase ?? 'idle'}
+      data-desired={desired?.status}
+    >
       <div className="control-row">
         <span id={labelId} className="control-label">
           {label ?? humanize(name)}
@@ -51,7 +59,7 @@ export function SwitchControl({ deviceId, name, label, reported, reachable }: Pr
           <span className="switch-text">{text}</span>
         </button>
       </div>
-      <ControlStatus id={statusId} op={op} reachable={reachable} />
+      <ControlStatus id={statusId} op={op} reachable={reachable} desired={desired} stateTs={stateTs} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { DeviceDto } from '../../../shared/api.ts';
 import { CommandLog } from '../components/CommandLog.tsx';
+import { DesiredCard } from '../components/DesiredCard.tsx';
 import { DeviceControls } from '../components/DeviceControls.tsx';
 import { HistoryChart } from '../components/HistoryChart.tsx';
 import { Link } from '../components/Link.tsx';
@@ -8,7 +9,8 @@ import { PresenceBadge, PresenceDetail } from '../components/PresenceBadge.tsx';
 import { PresenceTimeline } from '../components/PresenceTimeline.tsx';
 import { ReadNow } from '../components/ReadNow.tsx';
 import { RelativeTime } from '../components/RelativeTime.tsx';
-import { canReadTemperature, isReachable, primaryMetric } from '../lib/device.ts';
+import { RetentionCard } from '../components/RetentionCard.tsx';
+import { canReadTemperature, isReachable, primaryMetric, settableControls } from '../lib/device.ts';
 import { formatValue, humanize } from '../lib/format.ts';
 import { selectDevice } from '../store/selectors.ts';
 import { useStore } from '../store/store.ts';
@@ -103,7 +105,7 @@ function HistoryCard({ device }: { device: DeviceDto }) {
   );
 }
 
-/** One device: now, history, command log and presence timeline. */
+/** One device: now, desired state, history, command log, presence timeline and how long history is kept. */
 export default function DevicePage({ id }: { id: string }) {
   const device = useStore(selectDevice(id));
   const loaded = useStore((s) => s.devicesLoaded);
@@ -139,10 +141,12 @@ export default function DevicePage({ id }: { id: string }) {
       <div className="device-grid">
         <div className="device-column">
           <NowCard device={device} />
+          {settableControls(device).length > 0 && <DesiredCard device={device} />}
           <section className="card" aria-labelledby="presence-title">
             <h2 id="presence-title">Presence</h2>
             <PresenceTimeline deviceId={device.id} />
           </section>
+          <RetentionCard deviceId={device.id} />
         </div>
         <div className="device-column">
           <HistoryCard device={device} />

@@ -3,6 +3,7 @@ import type { CreatedDeviceDto, DeviceDto } from '../../../shared/api.ts';
 import { AddDeviceForm } from '../components/AddDeviceForm.tsx';
 import { CredentialsPanel } from '../components/CredentialsPanel.tsx';
 import { DeviceAdminRow } from '../components/DeviceAdminRow.tsx';
+import { PairingPanel } from '../components/pairing/PairingPanel.tsx';
 import { RemoveDeviceDialog } from '../components/RemoveDeviceDialog.tsx';
 import { groupsFromLayoutKey, roomsFromKey, selectLayoutKey, selectRoomsKey } from '../store/selectors.ts';
 import { useStore } from '../store/store.ts';
@@ -32,6 +33,7 @@ export function DevicesPage() {
           <option key={r} value={r} />
         ))}
       </datalist>
+      <PairingPanel roomsListId={ROOMS_LIST_ID} />
       {created ? (
         <CredentialsPanel created={created} onDone={() => setCreated(null)} />
       ) : (

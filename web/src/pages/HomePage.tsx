@@ -1,12 +1,13 @@
 import { type CSSProperties, type ReactNode, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { AlertsPanel } from '../components/AlertsPanel.tsx';
 import { DeviceTile } from '../components/DeviceTile.tsx';
 import { Link } from '../components/Link.tsx';
 import { groupsFromLayoutKey, selectLayoutKey } from '../store/selectors.ts';
 import { useStore } from '../store/store.ts';
 import '../styles/tiles.css';
 
-/** A tile per device, grouped by room; values update live. */
+/** Active alerts, then a tile per device, grouped by room; everything updates live. */
 export function HomePage() {
   const layoutKey = useStore(selectLayoutKey);
   const { loaded, status } = useStore(
@@ -59,6 +60,7 @@ export function HomePage() {
       <h1 className="page-title" tabIndex={-1}>
         Home
       </h1>
+      <AlertsPanel />
       {body}
     </>
   );

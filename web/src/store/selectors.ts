@@ -55,3 +55,22 @@ export const selectDevice =
     s.devices[id];
 
 export const selectDeviceCount = (s: Store): number => Object.keys(s.devices).length;
+
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+/**
+ * Ids of the active alerts, most severe then newest first, joined: a string,
+ * so the alerts panel re-renders only when the set or its order changes.
+ */
+export const selectActiveAlertsKey = (s: Store): string =>
+  Object.values(s.alerts)
+    .filter((a) => a.status === 'active')
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.raised_at - a.raised_at)
+    .map((a) => a.id)
+    .join(',');
+
+export const alertIdsFromKey = (key: string): number[] => (key === '' ? [] : key.split(',').map(Number));
+
+/** Active alerts nobody has acknowledged yet: what the nav badge counts. */
+export const selectUnacknowledgedCount = (s: Store): number =>
+  Object.values(s.alerts).filter((a) => a.status === 'active' && a.acknowledged_at === null).length;

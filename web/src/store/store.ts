@@ -10,6 +10,7 @@ import { type ConnectionSlice, createConnectionSlice } from './connection-slice.
 import { type ControlsSlice, createControlsSlice } from './controls-slice.ts';
 import { createDesiredSlice, type DesiredSlice } from './desired-slice.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices-slice.ts';
+import { createPairingSlice, type PairingSlice } from './pairing-slice.ts';
 
 export type Store = AuthSlice &
   DevicesSlice &
@@ -17,7 +18,8 @@ export type Store = AuthSlice &
   CommandsSlice &
   ControlsSlice &
   AlertsSlice &
-  DesiredSlice;
+  DesiredSlice &
+  PairingSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createAuthSlice(...a),
@@ -27,4 +29,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createControlsSlice(...a),
   ...createAlertsSlice(...a),
   ...createDesiredSlice(...a),
+  ...createPairingSlice(...a),
 }));
