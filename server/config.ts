@@ -35,7 +35,11 @@ export const ConfigSchema = Type.Object(
     mqttRateLimit: Type.Integer({ minimum: 0 }),
     /** Default command timeout when a request does not give one. */
     rpcTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
-    /** Group commit: the longest a reading waits before its batch is written. */
+    /**
+     * Group commit: the longest a reading waits before its batch is written.
+     * 0 writes on the next event-loop turn: a quiet hub commits at once, a
+     * busy one still batches everything that arrived in the same turn.
+     */
     ingestFlushMs: Type.Integer({ minimum: 0, maximum: 1000 }),
     /** Group commit: a batch is written at once when it reaches this many readings. */
     ingestBatchMax: Type.Integer({ minimum: 1, maximum: 100_000 }),
@@ -99,7 +103,7 @@ export function defaultConfig(cwd: string, hostname: string): Config {
     mqttMaxConnections: 10_000,
     mqttMaxTopicLevels: 16,
     mqttRateLimit: 500,
-    ingestFlushMs: 4,
+    ingestFlushMs: 0,
     ingestBatchMax: 2000,
     liveCoalesceMs: 250,
     dbSynchronous: 'NORMAL',

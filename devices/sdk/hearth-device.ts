@@ -162,6 +162,9 @@ export class HearthDevice extends EventEmitter<HearthDeviceEvents> {
     this.client = client;
 
     client.on('connect', () => {
+      // Commands and their replies are small packets: Nagle's algorithm would hold them back.
+      const stream = client.stream as { setNoDelay?: (on: boolean) => void };
+      stream.setNoDelay?.(true);
       this.attempt = 0;
       client.options.reconnectPeriod = backoff.initialMs;
       this.onConnect(client).then(

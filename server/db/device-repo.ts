@@ -52,6 +52,9 @@ export function createDeviceRepo(db: Db) {
     rename: db.prepare<[string, string]>('UPDATE devices SET name = ? WHERE id = ?'),
     move: db.prepare<[string | null, string]>('UPDATE devices SET room = ? WHERE id = ?'),
     secret: db.prepare<[string, string]>('UPDATE devices SET secret_hash = ? WHERE id = ?'),
+    rehash: db.prepare<[string, string, string]>(
+      'UPDATE devices SET secret_hash = ? WHERE id = ? AND secret_hash = ?',
+    ),
     orphan: db.prepare<[string]>(
       'INSERT OR IGNORE INTO series_orphans (series_id) SELECT id FROM series WHERE device_id = ?',
     ),
@@ -101,6 +104,9 @@ export function createDeviceRepo(db: Db) {
     rename: (id: string, name: string) => s.rename.run(name, id).changes > 0,
     move: (id: string, room: string | null) => s.move.run(room, id).changes > 0,
     setSecretHash: (id: string, hash: string) => s.secret.run(hash, id).changes > 0,
+    /** Replaces the hash only if it is still `previous` (a rotation meanwhile wins). */
+    rehashSecret: (id: string, hash: string, previous: string) =>
+      s.rehash.run(hash, id, previous).changes > 0,
     /** Deletes the device; its readings are queued for background deletion. */
     remove: (id: string): boolean => removeTx(id),
     setDescription: (id: string, json: string | null): void => {

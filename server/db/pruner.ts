@@ -7,15 +7,15 @@ import type { Clock, Logger } from '../domain/logger.ts';
 import type { Db } from './database.ts';
 import { createReadingRepo } from './reading-repo.ts';
 import type { RetentionDays, RetentionRepo } from './retention-repo.ts';
+import { ROLLUP_TIERS } from './tiers.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CHUNK = 2000;
 
-const TIERS = [
+const TIERS: readonly { key: keyof RetentionDays; table: string; col: string }[] = [
   { key: 'raw_days', table: 'readings', col: 'ts' },
-  { key: 'minute_days', table: 'rollup_1m', col: 'bucket' },
-  { key: 'hour_days', table: 'rollup_1h', col: 'bucket' },
-] as const;
+  ...ROLLUP_TIERS.map((t) => ({ key: t.retention, table: t.table, col: 'bucket' })),
+];
 
 export type RetentionDefaults = { [K in keyof RetentionDays]: number };
 

@@ -1,6 +1,6 @@
 /** Reading queries: history in buckets, and the background sweep of removed series. */
 import type { Db } from './database.ts';
-import { ROLLUP_TIERS } from './reading-writer.ts';
+import { ROLLUP_TIERS } from './tiers.ts';
 
 export interface Bucket {
   ts: number;
@@ -52,15 +52,12 @@ export function createReadingRepo(db: Db) {
   }));
   const nextOrphan = db.prepare<[], { series_id: number }>('SELECT series_id FROM series_orphans LIMIT 1');
   // Readings first, then the rollups: all keyed (series_id, time), deleted a chunk at a time.
-  const deleteChunk = [
-    ['readings', 'ts'],
-    ['rollup_1m', 'bucket'],
-    ['rollup_1h', 'bucket'],
-  ].map(([table, col]) =>
-    db.prepare<[number, number, number]>(
-      `DELETE FROM ${table} WHERE series_id = ? AND ${col} IN
+  const deleteChunk = [['readings', 'ts'], ...ROLLUP_TIERS.map((t) => [t.table, 'bucket'])].map(
+    ([table, col]) =>
+      db.prepare<[number, number, number]>(
+        `DELETE FROM ${table} WHERE series_id = ? AND ${col} IN
          (SELECT ${col} FROM ${table} WHERE series_id = ? ORDER BY ${col} LIMIT ?)`,
-    ),
+      ),
   );
   const forgetOrphan = db.prepare<[number]>('DELETE FROM series_orphans WHERE series_id = ?');
 

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../domain/logger.ts';
 import type { Db } from './database.ts';
+import { ROLLUP_TIERS } from './tiers.ts';
 
 /** One telemetry message, already validated and mapped to series ids. */
 export interface PendingMessage {
@@ -18,12 +19,6 @@ export interface PendingMessage {
   series: number[];
   done: ((err?: Error) => void) | undefined;
 }
-
-/** Rollup tiers, finest first: table and bucket width. */
-export const ROLLUP_TIERS = [
-  { name: '1m', table: 'rollup_1m', ms: 60_000 },
-  { name: '1h', table: 'rollup_1h', ms: 3_600_000 },
-] as const;
 
 interface Agg {
   series: number;

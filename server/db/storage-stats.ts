@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Db } from './database.ts';
+import { ROLLUP_TIERS } from './tiers.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -35,9 +36,8 @@ function size(path: string): number {
 
 export function createStorageStats(db: Db, file: string) {
   const tiers = [
-    { name: 'raw', table: 'readings', col: 'ts' },
-    { name: '1m', table: 'rollup_1m', col: 'bucket' },
-    { name: '1h', table: 'rollup_1h', col: 'bucket' },
+    { name: 'raw', table: 'readings', col: 'ts', ms: 0, retention: 'raw_days' as const },
+    ...ROLLUP_TIERS.map((t) => ({ ...t, col: 'bucket' })),
   ].map((t) => ({
     ...t,
     // count(*) on a WITHOUT ROWID table walks the primary key; fine at the
@@ -45,30 +45,27 @@ export function createStorageStats(db: Db, file: string) {
     count: db.prepare<[], { n: number; oldest: number | null }>(
       `SELECT count(*) AS n, min(${t.col}) AS oldest FROM ${t.table}`,
     ),
+    // Rows the tier gained in the last day, read from the 1-minute rollups.
+    lastDay: db.prepare<[number], { n: number | null }>(
+      t.ms === 0
+        ? 'SELECT sum(count) AS n FROM rollup_1m WHERE bucket >= ?'
+        : `SELECT count(DISTINCT series_id || ':' || (bucket / ${t.ms})) AS n FROM rollup_1m WHERE bucket >= ?`,
+    ),
   }));
-  // Rows added in the last day per tier, read from the 1-minute rollups.
-  const lastDay = db.prepare<[number], { raw: number | null; minutes: number; hours: number }>(
-    `SELECT sum(count) AS raw, count(*) AS minutes,
-            count(DISTINCT series_id || ':' || (bucket / 3600000)) AS hours
-       FROM rollup_1m WHERE bucket >= ?`,
-  );
 
   return {
-    /** `retention` gives each tier's days (0: forever). */
-    read(now: number, retention: { raw: number; minute: number; hour: number }): StorageStats {
+    /** `retention` gives each setting's days (0: forever). */
+    read(now: number, retention: { raw_days: number; minute_days: number; hour_days: number }): StorageStats {
       const sizeBytes = size(file);
       const walBytes = size(`${file}-wal`);
-      const day = lastDay.get(now - DAY_MS) ?? { raw: 0, minutes: 0, hours: 0 };
-      const perDay = [day.raw ?? 0, day.minutes, day.hours];
-      const keep = [retention.raw, retention.minute, retention.hour];
-      const stats: TierStats[] = tiers.map((t, i) => {
+      const stats: TierStats[] = tiers.map((t) => {
         const c = t.count.get() ?? { n: 0, oldest: null };
         return {
           name: t.name,
           rows: c.n,
           oldest_ts: c.oldest,
-          rows_per_day: perDay[i] ?? 0,
-          retention_days: keep[i] ?? 0,
+          rows_per_day: t.lastDay.get(now - DAY_MS)?.n ?? 0,
+          retention_days: retention[t.retention],
         };
       });
       const totalRows = stats.reduce((a, t) => a + t.rows, 0);

@@ -18,7 +18,7 @@ import type { DeviceRepo, DeviceRow } from '../db/device-repo.ts';
 import { HearthError, notFound } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import type { Clock } from './logger.ts';
-import { hashSecret, newSecret, randomId, verifySecret } from './secrets.ts';
+import { hashSecret, needsRehash, newSecret, randomId, verifySecret } from './secrets.ts';
 
 interface DeviceRecord {
   id: string;
@@ -236,6 +236,13 @@ export function createDeviceService({ repo, bus, clock, endpoints, isNameTaken }
       if (!row) return false;
       const ok = await verifySecret(password, row.secret_hash);
       if (ok && !records.has(id)) records.set(id, fromRow(row));
+      // A hash made at an older cost is brought up to date once the secret is known good.
+      if (ok && needsRehash(row.secret_hash)) {
+        hashSecret(password).then(
+          (hash) => repo.rehashSecret(id, hash, row.secret_hash),
+          () => {},
+        );
+      }
       return ok;
     },
 

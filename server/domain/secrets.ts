@@ -1,7 +1,8 @@
 /**
- * Salted scrypt hashes for device secrets (and later passwords and tokens).
- * Stored as `scrypt$N$r$p$salt$hash` so the cost can be raised later without
- * invalidating existing hashes.
+ * Salted scrypt hashes for every secret: people's passwords, and the random
+ * secrets of devices, integration accounts, sessions and API tokens. Stored
+ * as `scrypt$N$r$p$salt$hash`, so the cost can change without invalidating
+ * existing hashes (they are rehashed at their next successful use).
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
@@ -12,10 +13,14 @@ export interface ScryptCost {
 }
 
 /**
- * Device secrets are 192 random bits, so brute force is hopeless whatever the
- * cost; a modest N keeps 5,000 devices reconnecting after a hub restart fast.
+ * Machine secrets (device, integration, session, token) are 200+ random bits:
+ * brute force needs ~2^200 guesses whatever the cost, so the work factor buys
+ * nothing there, while it decides how fast 5,000 devices can reconnect after
+ * a hub restart (every CONNECT is one verification: ~1 ms at this cost on a
+ * small machine, against ~10 ms at N=2^12). People's passwords get a high
+ * cost instead (auth-service PASSWORD_COST).
  */
-export const DEVICE_SECRET_COST: ScryptCost = { N: 2 ** 12, r: 8, p: 1 };
+export const DEVICE_SECRET_COST: ScryptCost = { N: 2 ** 8, r: 8, p: 1 };
 const KEY_LEN = 32;
 
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
@@ -45,6 +50,12 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const expected = Buffer.from(keyB64 ?? '', 'base64');
   const actual = await derive(secret, Buffer.from(saltB64 ?? '', 'base64'), cost);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** True when `stored` was made with another cost than `cost` (so it should be rehashed). */
+export function needsRehash(stored: string, cost = DEVICE_SECRET_COST): boolean {
+  const [, n, r, p] = stored.split('$');
+  return Number(n) !== cost.N || Number(r) !== cost.r || Number(p) !== cost.p;
 }
 
 /**

@@ -13,6 +13,9 @@ export const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: HistoryQuerySchema,
         response: { 200: HistorySchema, 400: ErrorSchema, 404: ErrorSchema },
       },
+      // Six columns of plain numbers: JSON.stringify writes them faster than a
+      // schema-driven serializer (the schema still documents the answer).
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request) => app.services.telemetry.history(request.params.id, request.query),
   );

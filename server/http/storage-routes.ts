@@ -27,9 +27,9 @@ export const storageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () =>
       stats.read(Date.now(), {
-        raw: config.retentionRawDays,
-        minute: config.retentionMinuteDays,
-        hour: config.retentionHourDays,
+        raw_days: config.retentionRawDays,
+        minute_days: config.retentionMinuteDays,
+        hour_days: config.retentionHourDays,
       }),
   );
 

@@ -85,7 +85,7 @@ describe('retention, rollups and storage', () => {
     await waitFor(() => device.stats.telemetrySent === 50);
     const s = (await (await t.api('/api/storage')).json()) as StorageDto;
     expect(s.size_bytes).toBeGreaterThan(0);
-    expect(s.tiers.map((x) => x.name)).toEqual(['raw', '1m', '1h']);
+    expect(s.tiers.map((x) => x.name)).toEqual(['raw', '1m', '10m', '1h', '6h']);
     expect(s.tiers[0]?.rows).toBe(50);
     expect(s.tiers[0]?.rows_per_day).toBe(50);
     expect(s.projected_bytes.days_365).toBeGreaterThanOrEqual(s.projected_bytes.days_30);

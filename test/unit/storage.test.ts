@@ -189,6 +189,16 @@ describe('storage', () => {
       { bucket: hour * 11, min: 360, max: 719, count: 360, last: 719 },
     ]);
     expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 720 });
+    expect(db.prepare('SELECT count(*) AS n, sum(count) AS c, max(max) AS hi FROM rollup_10m').get()).toEqual(
+      {
+        n: 12,
+        c: 720,
+        hi: 719,
+      },
+    );
+    expect(db.prepare('SELECT bucket, count, min, last FROM rollup_6h').all()).toEqual([
+      { bucket: 6 * hour, count: 720, min: 0, last: 719 },
+    ]);
 
     const readings = createReadingRepo(db);
     const raw = readings.bucketed(series, hour * 10, hour * 10 + 600_000, 500);
