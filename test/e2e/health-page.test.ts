@@ -4,6 +4,7 @@
  * dropped/refused counters, storage figures and the connection card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLLUP_TIERS } from '../../server/db/tiers.ts';
 import {
   launchBrowser,
   logInBrowser,
@@ -103,7 +104,12 @@ describe('health page', () => {
     const storage = page.locator('section[aria-labelledby="storage-title"]');
     await waitForText(storage.locator('[data-figure="size"]'), /^\d+(\.\d)? (B|KB|MB)$/);
     await waitForText(storage.locator('[data-figure="days_365"]'), /^\d+(\.\d)? (B|KB|MB|GB)$/);
-    expect(await storage.locator('tr[data-tier]').count()).toBe(3);
+    const tiers = storage.locator('tr[data-tier]');
+    expect(await tiers.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tier')))).toEqual([
+      'raw',
+      ...ROLLUP_TIERS.map((t) => t.name),
+    ]);
+    await waitForText(storage.locator('tr[data-tier="6h"] th'), '6-hour rollups');
     await waitForText(page.locator('[data-field="mqtt-url"]'), /^mqtts?:\/\//);
   });
 

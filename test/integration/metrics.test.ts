@@ -157,15 +157,18 @@ describe('GET /api/stats', () => {
     const device = cleanup.add(sdkDevice(t, dev.credentials, thermometer), (d) => d.stop());
     await device.start();
     expect((await t.api('/api/devices/stats-dev/ping', { method: 'POST' })).status).toBe(200);
+    // Samples come every 100 ms: only one taken after the device is online can show it.
+    const onlineSince = Date.now();
 
     const valid = checker(StatsSchema);
     const stats = await waitFor(
       async () => {
         const s = (await (await t.api('/api/stats')).json()) as StatsDto;
         const probed = s.probe.every((p) => p.received > 0);
-        return s.series.ts.length >= 3 && probed && s.commands.count > 0 ? s : undefined;
+        const fresh = (s.series.ts.at(-1) ?? 0) > onlineSince;
+        return s.series.ts.length >= 3 && fresh && probed && s.commands.count > 0 ? s : undefined;
       },
-      { what: 'three samples, probes at every QoS and a command' },
+      { what: 'three samples (one since the device came online), probes at every QoS and a command' },
     );
     expect(valid.check(stats), valid.explain(stats)).toBe(true);
     expect(stats.interval_ms).toBe(100);

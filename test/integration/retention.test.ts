@@ -57,13 +57,17 @@ describe('retention, rollups and storage', () => {
     expect(result.deleted).toBeGreaterThan(200);
 
     // Raw temperature readings older than 30 days are gone; the last 30 days are intact.
-    const rawOld = await history('temperature', now - 40 * DAY, now - 31 * DAY, 100);
+    const rawOld = await history('temperature', now - 40 * DAY, now - 31 * DAY, 200);
     expect(rawOld.source).toBe('1h');
-    // 216 hourly readings in the range; a rollup answer is aligned to whole hours,
-    // so the hour buckets at either edge may bring in one reading each.
+    // 216 hourly readings in the range; a rollup answer is aligned to whole
+    // buckets, so the hour buckets at either edge may bring in one reading each.
     const oldCount = rawOld.count.reduce((a, c) => a + c, 0);
     expect(oldCount).toBeGreaterThanOrEqual(216);
     expect(oldCount).toBeLessThanOrEqual(218);
+    // With fewer points the coarser 6-hour tier answers, from the same rollups.
+    const coarse = await history('temperature', now - 40 * DAY, now - 31 * DAY, 50);
+    expect(coarse.source).toBe('6h');
+    expect(coarse.ts.length).toBeLessThanOrEqual(50);
     const recent = await history('temperature', now - 29 * DAY, now, 5000);
     expect(recent.count.reduce((a, c) => a + c, 0)).toBe(29 * 24);
     // The raw tier itself: a 1-hour window 35 days ago is answered from raw readings, now empty.

@@ -143,13 +143,31 @@ describe('storage', () => {
     expect(raw.ts).toHaveLength(100);
     expect(raw.ts[1]).toBe(10);
 
-    for (const points of [1, 7, 100, 999]) {
+    // Few points group in SQLite (dense), many merge in JS (sparse): both agree with SQL.
+    const reference = db.prepare(
+      `SELECT count(*) AS n, min(value) AS lo, max(value) AS hi, min(ts) AS t0
+         FROM readings WHERE series_id = ? GROUP BY CAST(ts / ? AS INTEGER) ORDER BY min(ts)`,
+    );
+    for (const points of [2, 7, 100, 999, 1250, 2000, 5000]) {
       const b = readings.bucketed(series, 0, 100_000, points);
+      expect(b.source).toBe('raw');
+      const w = Math.ceil(100_000 / points);
+      const ref = reference.all(series, w) as { n: number; lo: number; hi: number; t0: number }[];
+      expect(b.count).toEqual(ref.map((r) => r.n));
+      expect(b.min).toEqual(ref.map((r) => r.lo));
+      expect(b.max).toEqual(ref.map((r) => r.hi));
+      expect(b.ts).toEqual(ref.map((r, i) => (r.n === 1 ? r.t0 : i * w)));
+      expect(b.bucketMs).toBe(ref.some((r) => r.n > 1) ? w : null);
       expect(b.ts.length).toBeLessThanOrEqual(points);
       expect(b.count.reduce((a, c) => a + c, 0)).toBe(10_000);
       expect(Math.max(...b.max)).toBe(99);
       expect(Math.min(...b.min)).toBe(20);
     }
+    // One point of 100 s is past a minute: the 1-minute rollups answer.
+    const one = readings.bucketed(series, 0, 100_000, 1);
+    expect(one.source).toBe('1m');
+    expect(one.count).toEqual([10_000]);
+    expect(one.max).toEqual([99]);
     const empty = readings.bucketed(series, 200_000, 300_000, 10);
     expect(empty.ts).toHaveLength(0);
   });
@@ -214,6 +232,23 @@ describe('storage', () => {
     expect(byHour.source).toBe('1h');
     expect(byHour.ts).toEqual([hour * 10, hour * 11]);
     expect(byHour.value[0]).toBeCloseTo(179.5);
+    // Several tier rows merge into each point exactly as the raw readings would.
+    const from = hour * 10 + 1_800_000;
+    const merged = readings.bucketed(series, from, hour * 12, 30);
+    expect(merged.source).toBe('1m');
+    expect(merged.bucketMs).toBe(180_000);
+    const reference = db
+      .prepare(
+        `SELECT CAST((ts - ?) / 180000 AS INTEGER) AS k, count(*) AS n, avg(value) AS avg, min(value) AS lo, max(value) AS hi
+           FROM readings WHERE ts >= ? AND ts < ? GROUP BY k ORDER BY k`,
+      )
+      .all(from, from, hour * 12) as { k: number; n: number; avg: number; lo: number; hi: number }[];
+    expect(reference).toHaveLength(30);
+    expect(merged.ts).toEqual(reference.map((r) => from + r.k * 180_000));
+    expect(merged.count).toEqual(reference.map((r) => r.n));
+    expect(merged.min).toEqual(reference.map((r) => r.lo));
+    expect(merged.max).toEqual(reference.map((r) => r.hi));
+    for (const [i, v] of merged.value.entries()) expect(v).toBeCloseTo(reference[i]?.avg ?? Number.NaN);
     writer.stop();
   });
 

@@ -7,7 +7,9 @@ import { RelativeTime } from '../RelativeTime.tsx';
 const TIER_LABEL: Record<string, string> = {
   raw: 'Raw readings',
   '1m': '1-minute rollups',
+  '10m': '10-minute rollups',
   '1h': '1-hour rollups',
+  '6h': '6-hour rollups',
 };
 
 /** Storage grows slowly: once a minute is plenty. */
