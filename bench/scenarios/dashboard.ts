@@ -1,0 +1,51 @@
+/**
+ * The dashboard's first-load JavaScript budget (≤ 200 KB gzip): the scripts
+ * web/dist/index.html loads up front (its module entry and modulepreloads),
+ * each gzipped at zlib's default level as a web server would. Lazy chunks
+ * (pages loaded on navigation) are reported apart, without a target.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { ScenarioOutput } from '../lib/context.ts';
+import { projectRoot } from '../lib/procs.ts';
+import { row } from '../lib/report.ts';
+
+const BUDGET_BYTES = 200 * 1024;
+
+/** `src`/`href` of the entry scripts and module preloads in index.html. */
+function firstLoadScripts(html: string): string[] {
+  const out = new Set<string>();
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"/g)) if (m[1]) out.add(m[1]);
+  for (const m of html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+\.js)"/g))
+    if (m[1]) out.add(m[1]);
+  return [...out];
+}
+
+export async function dashboard(): Promise<ScenarioOutput> {
+  const dist = join(projectRoot, 'web', 'dist');
+  const index = join(dist, 'index.html');
+  if (!existsSync(index)) {
+    return { rows: [], details: {}, skipped: 'not built (run `npm run build` first)' };
+  }
+  const gz = (file: string): number => gzipSync(readFileSync(file)).length;
+  const first = firstLoadScripts(readFileSync(index, 'utf8')).map((src) => {
+    const file = join(dist, src.replace(/^\//, ''));
+    return { src, bytes: readFileSync(file).length, gzip: gz(file) };
+  });
+  const assets = join(dist, 'assets');
+  const all = readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => ({ file: f, gzip: gz(join(assets, f)) }));
+  const firstGzip = first.reduce((a, f) => a + f.gzip, 0);
+  const allGzip = all.reduce((a, f) => a + f.gzip, 0);
+  return {
+    rows: [
+      row('dashboard', 'first-load JS (gzip)', firstGzip, 'bytes', {
+        target: { op: '<=', limit: BUDGET_BYTES, label: '≤ 200 KB' },
+      }),
+      row('dashboard', 'all JS incl. lazy chunks (gzip)', allGzip, 'bytes'),
+    ],
+    details: { first_load: first, all_chunks: all },
+  };
+}
