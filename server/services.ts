@@ -210,6 +210,7 @@ export function createServices({ config, db, log, clock, endpoints, ...rest }: S
       commands.stop();
       telemetry.stop();
       presence.stop();
+      devices.stop();
     },
 
     /** Removes a device everywhere: queued readings, registry, command log. */

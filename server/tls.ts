@@ -8,7 +8,6 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from './config.ts';
 
 export interface TlsMaterial {
@@ -53,6 +52,8 @@ export async function loadTls(config: Config): Promise<TlsMaterial | null> {
     if (!existsSync(keyPath) || !existsSync(certPath)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const now = new Date();
+      // Loaded only when a certificate is made: it costs ~0.2 s of every start otherwise.
+      const { generate } = await import('selfsigned');
       const pems = await generate([{ name: 'commonName', value: config.publicHost }], {
         keyType: 'ec',
         curve: 'P-256',

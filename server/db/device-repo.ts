@@ -83,21 +83,40 @@ export function createDeviceRepo(db: Db) {
   };
 
   const removeTx = db.transaction((id: string) => {
+    flushPresence();
     s.orphan.run(id);
     s.removePresence.run(id);
     return s.remove.run(id).changes > 0;
   });
-  const presenceTx = db.transaction((id: string, p: Presence) => {
-    const row = { id, ...p };
-    s.presence.run(row);
-    s.presenceEvent.run(row);
+  // Presence changes come in storms (every device reconnecting after a hub
+  // restart, or all of them leaving at shutdown): they are queued and written
+  // in one transaction per event-loop turn instead of one commit each.
+  const queuedPresence: { id: string; presence: Presence }[] = [];
+  let presenceTurn: NodeJS.Immediate | null = null;
+  const writePresence = db.transaction((batch: { id: string; presence: Presence }[]) => {
+    for (const { id, presence } of batch) {
+      const row = { id, ...presence };
+      s.presence.run(row);
+      s.presenceEvent.run(row);
+    }
   });
+  const flushPresence = (): void => {
+    if (presenceTurn) clearImmediate(presenceTurn);
+    presenceTurn = null;
+    if (queuedPresence.length > 0) writePresence(queuedPresence.splice(0));
+  };
 
   return {
     /** Changes whenever another connection (the CLI) commits to the database. */
     dataVersion: (): number => db.pragma('data_version', { simple: true }) as number,
-    all: (): DeviceRow[] => s.all.all(),
-    get: (id: string): DeviceRow | undefined => s.get.get(id),
+    all: (): DeviceRow[] => {
+      flushPresence();
+      return s.all.all();
+    },
+    get: (id: string): DeviceRow | undefined => {
+      flushPresence();
+      return s.get.get(id);
+    },
     insert: (d: NewDevice): void => {
       s.insert.run(d);
     },
@@ -115,10 +134,21 @@ export function createDeviceRepo(db: Db) {
     setState: (id: string, json: string, ts: number): void => {
       s.state.run(json, ts, id);
     },
-    /** Records a presence change and appends it to the device's timeline. */
-    setPresence: (id: string, presence: Presence): void => presenceTx(id, presence),
-    presenceHistory: (id: string, since: number, limit: number): PresenceEventRow[] =>
-      s.presenceHistory.all(id, since, limit),
+    /**
+     * Records a presence change and appends it to the device's timeline, in a
+     * batch written at the end of this event-loop turn (or at `flushPresence`).
+     */
+    setPresence: (id: string, presence: Presence): void => {
+      queuedPresence.push({ id, presence });
+      // Whoever closes the database calls flushPresence first (services.stop).
+      presenceTurn ??= setImmediate(() => db.open && flushPresence());
+    },
+    /** Writes queued presence changes now (before shutdown, and before reading them). */
+    flushPresence,
+    presenceHistory: (id: string, since: number, limit: number): PresenceEventRow[] => {
+      flushPresence();
+      return s.presenceHistory.all(id, since, limit);
+    },
     seriesOf: (deviceId: string): SeriesRow[] => s.seriesOf.all(deviceId),
     allSeries: (): SeriesRow[] => s.allSeries.all(),
     /** The series id for (device, metric), created on first use. */

@@ -9,12 +9,10 @@ import type { CreatedTokenDto, TokenDto } from '../../shared/auth.ts';
 import type { AccountRepo } from '../db/account-repo.ts';
 import { HearthError } from './errors.ts';
 import type { Clock, Logger } from './logger.ts';
-import { DEVICE_SECRET_COST, hashSecret, randomId, type ScryptCost, verifySecret } from './secrets.ts';
+import { hashSecret, randomId, type ScryptCost, verifySecret } from './secrets.ts';
 
 /** People's passwords are low-entropy: they get an expensive hash. */
 export const PASSWORD_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
-/** Sessions and tokens are 256 random bits: the cheaper cost is plenty. */
-const TOKEN_COST = DEVICE_SECRET_COST;
 const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 const OWNER = 'owner';
 
@@ -67,7 +65,7 @@ export function createAuthService({ repo, clock, log }: AuthServiceDeps) {
     repo.insertSession({
       id,
       user_id: userId,
-      secret_hash: await hashSecret(secret, TOKEN_COST),
+      secret_hash: await hashSecret(secret),
       created_at: now,
       last_seen: now,
       expires_at: now + SESSION_TTL_MS,
@@ -196,7 +194,7 @@ export function createAuthService({ repo, clock, log }: AuthServiceDeps) {
         id,
         name: name.trim(),
         user_id: userId,
-        secret_hash: await hashSecret(secret, TOKEN_COST),
+        secret_hash: await hashSecret(secret),
         created_at: createdAt,
       });
       return {

@@ -136,6 +136,11 @@ export function createDeviceService({ repo, bus, clock, endpoints, isNameTaken }
       for (const row of repo.all()) records.set(row.id, fromRow(row));
     },
 
+    /** Writes presence changes still queued for this event-loop turn. */
+    stop(): void {
+      repo.flushPresence();
+    },
+
     /**
      * Picks up devices another process (the CLI) added or removed while the hub
      * runs, and announces them, so the dashboard shows them and a removed

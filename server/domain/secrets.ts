@@ -1,10 +1,14 @@
 /**
- * Salted scrypt hashes for every secret: people's passwords, and the random
- * secrets of devices, integration accounts, sessions and API tokens. Stored
- * as `scrypt$N$r$p$salt$hash`, so the cost can change without invalidating
- * existing hashes (they are rehashed at their next successful use).
+ * Salted hashes for every secret. People's passwords are low-entropy: scrypt
+ * at a high cost, stored as `scrypt$N$r$p$salt$hash` so the cost can change.
+ * Machine secrets (devices, integration accounts, sessions, API tokens) are
+ * 200+ random bits: brute force needs ~2^200 guesses whatever the hash, so a
+ * work factor buys nothing there, while it decides how fast 5,000 devices
+ * reconnect after a hub restart (every CONNECT is one check). They are stored
+ * as `sha256$salt$hash`. Hashes of an older kind still verify and are
+ * rewritten at their next successful use (`needsRehash`).
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptCost {
   N: number;
@@ -12,16 +16,13 @@ export interface ScryptCost {
   p: number;
 }
 
-/**
- * Machine secrets (device, integration, session, token) are 200+ random bits:
- * brute force needs ~2^200 guesses whatever the cost, so the work factor buys
- * nothing there, while it decides how fast 5,000 devices can reconnect after
- * a hub restart (every CONNECT is one verification: ~1 ms at this cost on a
- * small machine, against ~10 ms at N=2^12). People's passwords get a high
- * cost instead (auth-service PASSWORD_COST).
- */
-export const DEVICE_SECRET_COST: ScryptCost = { N: 2 ** 8, r: 8, p: 1 };
+/** How a secret is hashed: scrypt at a cost (passwords), or salted SHA-256 (machine secrets). */
+export type SecretKind = ScryptCost | 'machine';
 const KEY_LEN = 32;
+
+function sha256(secret: string, salt: Buffer): Buffer {
+  return createHash('sha256').update(salt).update(secret, 'utf8').digest();
+}
 
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -31,16 +32,23 @@ function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer>
   });
 }
 
-/** Hashes `secret` with a fresh random salt. */
-export async function hashSecret(secret: string, cost = DEVICE_SECRET_COST): Promise<string> {
+/** Hashes `secret` with a fresh random salt (a machine secret unless a scrypt cost is given). */
+export async function hashSecret(secret: string, kind: SecretKind = 'machine'): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(secret, salt, cost);
-  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
+  if (kind === 'machine')
+    return ['sha256', salt.toString('base64'), sha256(secret, salt).toString('base64')].join('$');
+  const key = await derive(secret, salt, kind);
+  return ['scrypt', kind.N, kind.r, kind.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-/** Constant-time check of `secret` against a stored hash; false for malformed hashes. */
+/** Constant-time check of `secret` against a stored hash of either kind; false for malformed hashes. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
+  if (parts.length === 3 && parts[0] === 'sha256') {
+    const expected = Buffer.from(parts[2] ?? '', 'base64');
+    const actual = sha256(secret, Buffer.from(parts[1] ?? '', 'base64'));
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
@@ -52,10 +60,11 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** True when `stored` was made with another cost than `cost` (so it should be rehashed). */
-export function needsRehash(stored: string, cost = DEVICE_SECRET_COST): boolean {
-  const [, n, r, p] = stored.split('$');
-  return Number(n) !== cost.N || Number(r) !== cost.r || Number(p) !== cost.p;
+/** True when `stored` was made another way than `kind` asks (so it should be rehashed). */
+export function needsRehash(stored: string, kind: SecretKind = 'machine'): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  if (kind === 'machine') return scheme !== 'sha256';
+  return scheme !== 'scrypt' || Number(n) !== kind.N || Number(r) !== kind.r || Number(p) !== kind.p;
 }
 
 /**

@@ -21,7 +21,13 @@ import {
   subscriptionFromRow,
 } from '../db/mqtt-session-repo.ts';
 import { OutgoingIndex, type QueuedRef } from './outgoing-index.ts';
-import { decodePacket, encodePacket, payloadLength, toAedesPacket } from './packet-codec.ts';
+import {
+  decodePacket,
+  type EncodedPacket,
+  encodePacket,
+  payloadLength,
+  toAedesPacket,
+} from './packet-codec.ts';
 import type {
   AedesPersistence,
   Brokers,
@@ -57,8 +63,20 @@ export class SqlitePersistence implements AedesPersistence {
   private currentBroker: PersistenceBroker | null = null;
   private destroyed = false;
 
+  /** Retained writes waiting for this turn's commit: topic → message, or null to remove. */
+  private retainedQueue = new Map<string, EncodedPacket | null>();
+  private retainedWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private retainedTurn: NodeJS.Immediate | null = null;
+  private readonly writeRetained: (batch: Map<string, EncodedPacket | null>) => void;
+
   constructor(db: Db) {
     this.s = createMqttSessionRepo(db);
+    this.writeRetained = db.transaction((batch: Map<string, EncodedPacket | null>) => {
+      for (const [topic, message] of batch) {
+        if (message) this.s.retainedPut.run(topic, message.payload, message.packet);
+        else this.s.retainedDelete.run(topic);
+      }
+    });
   }
 
   /** The broker given to `setup` (the conformance suite reads its id through this). */
@@ -92,17 +110,39 @@ export class SqlitePersistence implements AedesPersistence {
     if (typeof broker.counter === 'number' && broker.counter < counter) broker.counter = counter;
   }
 
+  /**
+   * Stores (or, with an empty payload, removes) a retained message. Writes are
+   * group-committed once per event-loop turn — a reconnect storm publishes one
+   * retained availability per device — and resolve only once committed.
+   */
   async storeRetained(packet: StoredPacket): Promise<void> {
     this.assertOpen();
     const topic = packet.topic;
     if (typeof topic !== 'string') throw new Error('a retained message needs a topic');
     // A retained PUBLISH with an empty payload removes the retained message [MQTT-3.3.1-10].
-    if (payloadLength(packet.payload) === 0) {
-      this.s.retainedDelete.run(topic);
+    this.retainedQueue.set(topic, payloadLength(packet.payload) === 0 ? null : encodePacket(packet));
+    return new Promise((resolve, reject) => {
+      this.retainedWaiters.push({ resolve, reject });
+      this.retainedTurn ??= setImmediate(() => this.flushRetained());
+    });
+  }
+
+  /** Commits queued retained writes now; readers call it so they see them. */
+  private flushRetained(): void {
+    if (this.retainedTurn) clearImmediate(this.retainedTurn);
+    this.retainedTurn = null;
+    if (this.retainedQueue.size === 0) return;
+    const batch = this.retainedQueue;
+    const waiters = this.retainedWaiters;
+    this.retainedQueue = new Map();
+    this.retainedWaiters = [];
+    try {
+      this.writeRetained(batch);
+    } catch (err) {
+      for (const w of waiters) w.reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-    const { payload, packet: blob } = encodePacket(packet);
-    this.s.retainedPut.run(topic, payload, blob);
+    for (const w of waiters) w.resolve();
   }
 
   createRetainedStream(pattern: string): Readable {
@@ -128,6 +168,7 @@ export class SqlitePersistence implements AedesPersistence {
 
   private *retainedRows(scope: FilterScope): Generator<RetainedRow> {
     this.assertOpen();
+    this.flushRetained();
     if (scope.kind === 'all') {
       yield* this.s.retainedAll();
       return;
@@ -381,6 +422,7 @@ export class SqlitePersistence implements AedesPersistence {
    */
   async destroy(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
+    this.flushRetained();
     this.destroyed = true;
     this.sessions.clear();
     this.trie.clear();

@@ -18,5 +18,10 @@ export default function setup(): void {
   const built = join('web', 'dist', 'index.html');
   const sources = Math.max(newest(join('web', 'src')), newest('shared'));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development
+  // build: the tests must drive the dashboard as `npm start` ships it.
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

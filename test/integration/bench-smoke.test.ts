@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prop } from '../../bench/lib/http.ts';
-import { SCENARIOS } from '../../bench/lib/options.ts';
+import { prop } from '../bench/lib/http.ts';
+import { SCENARIOS } from '../bench/lib/options.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Generous: the harness starts a dozen processes, and CI machines are busy. */
@@ -28,7 +28,7 @@ describe('npm run bench -- --smoke', () => {
       const result = await new Promise<{ code: number | null; stderr: string }>((res) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out],
+          ['--import', 'tsx', 'test/bench/run.ts', '--smoke', '--out', out],
           { cwd: root, timeout: RUN_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 },
           (err, _stdout, stderr) =>
             res({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr }),

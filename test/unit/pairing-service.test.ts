@@ -94,6 +94,7 @@ describe('pairing service', () => {
 
   afterEach(() => {
     pairing.stop();
+    devices.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });

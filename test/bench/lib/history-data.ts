@@ -5,15 +5,15 @@
  * the 1-minute and 1-hour rollups aggregated in the same pass (the data are
  * generated in time order, so one running aggregate per tier suffices).
  *
- * The file is cached under bench/results/cache, keyed by the schema version
+ * The file is cached under test/bench/results/cache, keyed by the schema version
  * and the generator's own version: a rerun skips the ~20 s of generation, and
  * a new migration makes a fresh one.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMigrations, openDatabase } from '../../server/db/database.ts';
-import { ROLLUP_TIERS } from '../../server/db/tiers.ts';
-import { hashSecret, newSecret } from '../../server/domain/secrets.ts';
+import { loadMigrations, openDatabase } from '../../../server/db/database.ts';
+import { ROLLUP_TIERS } from '../../../server/db/tiers.ts';
+import { hashSecret, newSecret } from '../../../server/domain/secrets.ts';
 
 /** Bump when the generated data change shape, so stale caches are not reused. */
 const GENERATOR_VERSION = 1;

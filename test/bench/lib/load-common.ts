@@ -24,7 +24,7 @@ export function fail(err: unknown): never {
 
 /** Waits for the job, then calls `onControl` for every later message. */
 export function receive(onJob: (job: Job) => Promise<void>, onControl: (c: Control) => void): void {
-  if (!process.send) throw new Error('a load child needs an IPC channel (started by bench/run.ts)');
+  if (!process.send) throw new Error('a load child needs an IPC channel (started by test/bench/run.ts)');
   let started = false;
   process.on('message', (raw: unknown) => {
     try {

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { CreatedDeviceSchema } from '../../shared/api.ts';
-import { checker } from '../../shared/validate.ts';
+import { CreatedDeviceSchema } from '../../../shared/api.ts';
+import { checker } from '../../../shared/validate.ts';
 import { Http } from './http.ts';
 import { epochNow, type LoadClient } from './ipc.ts';
 import { type Child, cleanEnv, freePort, type Procs, projectRoot, waitUntil } from './procs.ts';

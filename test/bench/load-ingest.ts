@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import { setImmediate as tick } from 'node:timers/promises';
 import type { MqttClient } from 'mqtt';
-import { topics } from '../shared/topics.ts';
+import { topics } from '../../shared/topics.ts';
 import { epochNow } from './lib/ipc.ts';
 import { connectClient, endAll, fail, PAYLOADS, receive, report } from './lib/load-common.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The baseline broker: a plain aedes with no hooks, no auth, no storage, on
  * 127.0.0.1:<port>. It runs in its own process exactly like the hub does, so
- * the ingest bench compares like with like. Started by bench/run.ts.
+ * the ingest bench compares like with like. Started by test/bench/run.ts.
  *
  * `--nodelay` turns Nagle's algorithm off on accepted sockets (TCP_NODELAY),
  * which Node's net.createServer leaves on by default, as the hub does too:

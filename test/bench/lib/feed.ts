@@ -11,8 +11,8 @@ import {
   SOCKET_PATH,
   type TelemetryEvent,
   TelemetryEventSchema,
-} from '../../shared/socket.ts';
-import { checker } from '../../shared/validate.ts';
+} from '../../../shared/socket.ts';
+import { checker } from '../../../shared/validate.ts';
 
 const telemetryChecker = checker(TelemetryEventSchema);
 

@@ -89,7 +89,7 @@ export class UsageError extends Error {}
 export function parseOptions(argv: string[]): Options {
   let mode: Options['mode'] = 'full';
   let only: ScenarioName[] = [...SCENARIOS];
-  let outDir = join(projectRoot, 'bench', 'results');
+  let outDir = join(projectRoot, 'test', 'bench', 'results');
   let profile = false;
   let mosquitto = true;
   const hubEnv: Record<string, string> = {};
@@ -128,7 +128,7 @@ export function parseOptions(argv: string[]): Options {
     preset: PRESETS[mode],
     only,
     outDir,
-    cacheDir: join(projectRoot, 'bench', 'results', 'cache'),
+    cacheDir: join(projectRoot, 'test', 'bench', 'results', 'cache'),
     profile,
     mosquitto,
     hubEnv,

@@ -1,5 +1,5 @@
 /**
- * The baseline brokers: a bare aedes (bench/bare-aedes.ts) and, when Debian's
+ * The baseline brokers: a bare aedes (test/bench/bare-aedes.ts) and, when Debian's
  * package is installed, Mosquitto with a throw-away config. Each runs in its
  * own process on a free 127.0.0.1 port, like the hub.
  */
@@ -49,7 +49,7 @@ export async function startBareAedes(
   o: BareAedesOptions = {},
 ): Promise<Broker & { port: number }> {
   const port = o.port ?? (await freePort());
-  const child = procs.spawnTs(join(projectRoot, 'bench', 'bare-aedes.ts'), {
+  const child = procs.spawnTs(join(projectRoot, 'test', 'bench', 'bare-aedes.ts'), {
     name: 'bare-aedes',
     args: [String(port), ...(o.noDelay ? ['--nodelay'] : [])],
     nodeArgs: o.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(o.profileDir, 'bare-aedes')] : [],

@@ -14,9 +14,9 @@
  */
 import type { Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { topics } from '../../shared/topics.ts';
-import { checker } from '../../shared/validate.ts';
-import { RpcReplySchema, RpcRequestSchema } from '../../shared/wire.ts';
+import { topics } from '../../../shared/topics.ts';
+import { checker } from '../../../shared/validate.ts';
+import { RpcReplySchema, RpcRequestSchema } from '../../../shared/wire.ts';
 import { startBareAedes } from '../lib/brokers.ts';
 import type { Ctx, ScenarioOutput } from '../lib/context.ts';
 import { num } from '../lib/http.ts';

@@ -5,12 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** tsx's loader as an absolute URL, so a child may run in any cwd (a hub in its temp dir). */
 const TSX_LOADER = import.meta.resolve('tsx');
@@ -156,18 +155,8 @@ export class Procs {
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now (bound and released by the OS). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
+/** A TCP port free on 127.0.0.1 right now: the test suite's helper. */
+export { freePort } from '../../helpers/mosquitto-broker.ts';
 
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@
  * can compare times taken in different processes on the same machine.
  */
 import Type, { type Static, type TSchema } from 'typebox';
-import { checker } from '../../shared/validate.ts';
+import { checker } from '../../../shared/validate.ts';
 
 /** Epoch milliseconds with a fractional part; comparable across processes of one host. */
 export function epochNow(): number {

@@ -3,7 +3,7 @@
  * `npm run bench -- --profile`, or `node --cpu-prof`) as self time per
  * package / project file and the heaviest functions, self and inclusive.
  *
- *   npx tsx bench/profile-summary.ts <file>.cpuprofile [--top 20] [--from <s>] [--to <s>] [--step <s>]
+ *   npx tsx test/bench/profile-summary.ts <file>.cpuprofile [--top 20] [--from <s>] [--to <s>] [--step <s>]
  *
  * `--from`/`--to` keep only the samples taken in that window (seconds since
  * the profile started), so start-up can be left out; the busy-per-second
@@ -162,7 +162,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     step: arg('--step', 1),
   };
   if (!file) {
-    console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [--top N]');
+    console.error('usage: tsx test/bench/profile-summary.ts <file.cpuprofile> [--top N]');
     process.exit(2);
   }
   const profile: unknown = JSON.parse(readFileSync(file, 'utf8'));

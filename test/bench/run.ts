@@ -3,7 +3,7 @@
  * and reports each as a ratio against a baseline measured in the same run.
  * It starts everything itself on 127.0.0.1 (the hub and the baseline brokers
  * in their own processes, the load in others), stops by itself, prints a
- * table and writes bench/results/latest.json plus a timestamped copy.
+ * table and writes test/bench/results/latest.json plus a timestamped copy.
  *
  *   npm run bench                      full run (≤ ~10 min on 2 cores)
  *   npm run bench -- --quick           same shapes, smaller counts (~1–2 min)

@@ -5,7 +5,7 @@
  * baseline), so send and receive times come from the same clock.
  */
 import type { MqttClient } from 'mqtt';
-import { topics } from '../../shared/topics.ts';
+import { topics } from '../../../shared/topics.ts';
 import { type Summary, summarize } from './stats.ts';
 
 export interface ProbeRun {

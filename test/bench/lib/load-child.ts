@@ -37,14 +37,14 @@ export class LoadChild {
     });
   }
 
-  /** Starts `bench/<script>` with `job` and waits until its clients are connected. */
+  /** Starts `test/bench/<script>` with `job` and waits until its clients are connected. */
   static async start(
     procs: Procs,
     script: string,
     job: Job,
     timeoutMs: number,
   ): Promise<{ load: LoadChild; connectMs: number }> {
-    const child = procs.spawnTs(join(projectRoot, 'bench', script), { name: script, ipc: true });
+    const child = procs.spawnTs(join(projectRoot, 'test', 'bench', script), { name: script, ipc: true });
     const load = new LoadChild(child, procs);
     child.proc.send(job);
     const ready = await load.next('ready', timeoutMs);

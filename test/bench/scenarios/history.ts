@@ -11,8 +11,8 @@
  * the ratio shows what the HTTP layer adds to the SQL.
  */
 import { copyFileSync } from 'node:fs';
-import { databasePath, openDatabase } from '../../server/db/database.ts';
-import { createReadingRepo } from '../../server/db/reading-repo.ts';
+import { databasePath, openDatabase } from '../../../server/db/database.ts';
+import { createReadingRepo } from '../../../server/db/reading-repo.ts';
 import type { Ctx, ScenarioOutput } from '../lib/context.ts';
 import { historyDatabase } from '../lib/history-data.ts';
 import { prop } from '../lib/http.ts';

@@ -4,7 +4,7 @@
  * computed from elapsed time, so a late timer catches up instead of drifting.
  */
 import type { MqttClient } from 'mqtt';
-import { topics } from '../shared/topics.ts';
+import { topics } from '../../shared/topics.ts';
 import { epochNow } from './lib/ipc.ts';
 import { connectClient, countError, endAll, fail, PAYLOADS, receive, report } from './lib/load-common.ts';
 

@@ -6,11 +6,12 @@
  * by themselves, every 500 ms plus up to 500 ms of jitter.
  *
  * Baseline: the same clients against a bare aedes (no password check, no
- * presence bookkeeping), restarted the same way. A device password is checked
- * with scrypt on libuv's thread pool; the scrypt capacity of this machine is
- * measured too, as the floor under any reconnect storm.
+ * presence bookkeeping), restarted the same way. Every CONNECT checks the
+ * device's secret against its stored hash (server/domain/secrets.ts); how many
+ * checks a second this machine makes is measured too, as the floor under any
+ * reconnect storm.
  */
-import { hashSecret, verifySecret } from '../../server/domain/secrets.ts';
+import { hashSecret, verifySecret } from '../../../server/domain/secrets.ts';
 import { startBareAedes } from '../lib/brokers.ts';
 import type { Ctx, ScenarioOutput } from '../lib/context.ts';
 import { num } from '../lib/http.ts';
@@ -40,8 +41,8 @@ function idleJob(url: string, clients: LoadClient[]) {
   return { type: 'idle' as const, url, clients, keepaliveS: 60, reconnectMs: 500, jitterMs: 500 };
 }
 
-/** Password checks per second this machine sustains on libuv's default pool (4 threads). */
-async function scryptCapacity(samples: number): Promise<number> {
+/** Device secret checks per second this machine sustains, as the hub makes them. */
+async function secretCheckCapacity(samples: number): Promise<number> {
   const secret = 'a-device-secret-of-32-characters';
   const hash = await hashSecret(secret);
   const t0 = performance.now();
@@ -160,7 +161,7 @@ export async function idle(ctx: Ctx): Promise<ScenarioOutput> {
   const p = ctx.opts.preset.idle;
   const hub = await onHub(ctx);
   const base = await onBareAedes(ctx);
-  const scrypt = await scryptCapacity(Math.min(200, Math.max(20, p.devices / 25)));
+  const checks = await secretCheckCapacity(Math.min(2000, Math.max(20, p.devices / 2)));
   const S = 'idle';
   const N = p.devices.toLocaleString('en-US');
   const aedes = (value: number) => ({ name: 'bare aedes', value });
@@ -178,9 +179,9 @@ export async function idle(ctx: Ctx): Promise<ScenarioOutput> {
         target: { op: '<=', limit: 10 },
       }),
       row(S, 'restart: hub listening → all back', hub.restart.from_listening_s, 's'),
-      row(S, `scrypt floor for ${N} checks`, p.devices / scrypt, 's'),
+      row(S, `secret-check floor for ${N} connects`, p.devices / checks, 's'),
       row(S, `provisioning ${N} via API`, hub.provision_s, 's'),
     ],
-    details: { devices: p.devices, hub, bare_aedes: base, scrypt_checks_per_s: round(scrypt, 1) },
+    details: { devices: p.devices, hub, bare_aedes: base, secret_checks_per_s: round(checks, 1) },
   };
 }
