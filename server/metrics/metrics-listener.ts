@@ -5,6 +5,7 @@
  * chose, can scrape it. Plain node:http: it serves one path and nothing else.
  */
 import { createServer, type Server } from 'node:http';
+import { listenOn } from '../listen.ts';
 
 export class MetricsListener {
   private server: Server | null = null;
@@ -39,14 +40,7 @@ export class MetricsListener {
     // Idle keep-alive connections from a scraper must not hold a shutdown open.
     server.keepAliveTimeout = 5000;
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        resolve(typeof addr === 'object' && addr ? addr.port : port);
-      });
-    });
+    return listenOn(server, port, host);
   }
 
   /** The bound port, or null when not listening. */

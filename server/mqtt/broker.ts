@@ -15,6 +15,7 @@ import type { RpcRequest } from '../../shared/wire.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../domain/logger.ts';
 import type { DisconnectReason } from '../domain/presence-service.ts';
+import { listenOn } from '../listen.ts';
 import type { Services } from '../services.ts';
 import type { TlsMaterial } from '../tls.ts';
 import { createHooks, type Hooks } from './hooks.ts';
@@ -322,15 +323,4 @@ export class MqttBroker {
     // aedes.close() leaves the persistence open; the database itself closes after this.
     await this.persistence.destroy();
   }
-}
-
-function listenOn(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
 }

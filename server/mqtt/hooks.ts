@@ -126,6 +126,16 @@ export function createHooks(deps: HookDeps) {
     sink(packet, done);
   }
 
+  /** What every publisher is held to: no retained command, no oversized payload. */
+  function refusal(packet: PublishPacket, isCommand: boolean): { reason: DropReason; detail: string } | null {
+    if (packet.retain && isCommand)
+      return { reason: 'retained_command', detail: 'commands are never retained' };
+    if (packet.payload.length > maxPayloadBytes) {
+      return { reason: 'payload_too_large', detail: `${packet.payload.length} bytes > ${maxPayloadBytes}` };
+    }
+    return null;
+  }
+
   function ingest(
     client: Client,
     deviceId: string,
@@ -217,18 +227,8 @@ export function createHooks(deps: HookDeps) {
     // The connection is closing: this is its Last Will. The hub already
     // publishes the retained `offline` itself, with the reason, in order.
     if (client.closed) return sink(packet, done);
-    if (packet.retain && COMMAND_KINDS.has(t.kind)) {
-      return drop(client, packet, 'retained_command', 'commands are never retained', done);
-    }
-    if (packet.payload.length > maxPayloadBytes) {
-      return drop(
-        client,
-        packet,
-        'payload_too_large',
-        `${packet.payload.length} bytes > ${maxPayloadBytes}`,
-        done,
-      );
-    }
+    const refused = refusal(packet, COMMAND_KINDS.has(t.kind));
+    if (refused) return drop(client, packet, refused.reason, refused.detail, done);
     // Retain is the topic's, not the publisher's: state, description and
     // availability are always kept, telemetry and replies never.
     packet.retain = RETAINED_KINDS.has(t.kind);
@@ -252,18 +252,8 @@ export function createHooks(deps: HookDeps) {
     const denied = mayPublish(grant, packet.topic);
     if (denied) return drop(client, packet, 'acl_denied', denied, done);
     const t = parseTopic(packet.topic);
-    if (packet.retain && t.scope === 'device' && COMMAND_KINDS.has(t.kind)) {
-      return drop(client, packet, 'retained_command', 'commands are never retained', done);
-    }
-    if (packet.payload.length > maxPayloadBytes) {
-      return drop(
-        client,
-        packet,
-        'payload_too_large',
-        `${packet.payload.length} bytes > ${maxPayloadBytes}`,
-        done,
-      );
-    }
+    const refused = refusal(packet, t.scope === 'device' && COMMAND_KINDS.has(t.kind));
+    if (refused) return drop(client, packet, refused.reason, refused.detail, done);
     counters.inc('mqtt_messages_in');
     done(null);
   }

@@ -1,7 +1,7 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId } from 'react';
 import type { CreatedDeviceDto } from '../../../shared/api.ts';
 import { addDevice } from '../actions/devices.ts';
-import { errorMessage } from '../api/http.ts';
+import { useAction } from '../hooks/useAction.ts';
 
 interface Props {
   roomsListId: string;
@@ -11,8 +11,7 @@ interface Props {
 
 /** Name, room and (optionally) a chosen id; the hub answers with credentials, shown once. */
 export function AddDeviceForm({ roomsListId, autoFocus, onCreated }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const ids = { name: useId(), room: useId(), id: useId(), idHint: useId() };
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -23,17 +22,11 @@ export function AddDeviceForm({ roomsListId, autoFocus, onCreated }: Props) {
     const name = String(data.get('name') ?? '').trim();
     const room = String(data.get('room') ?? '').trim();
     const id = String(data.get('id') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    addDevice({ name, ...(room ? { room } : {}), ...(id ? { id } : {}) }).then(
+    run(
+      () => addDevice({ name, ...(room ? { room } : {}), ...(id ? { id } : {}) }),
       (created) => {
-        setBusy(false);
         form.reset();
         onCreated(created);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };

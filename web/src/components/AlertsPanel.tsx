@@ -1,6 +1,6 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { acknowledgeAlert, loadActiveAlerts } from '../actions/alerts.ts';
-import { errorMessage } from '../api/http.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { devicePath } from '../lib/router.ts';
 import { alertIdsFromKey, selectActiveAlertsKey } from '../store/selectors.ts';
 import { useStore } from '../store/store.ts';
@@ -14,22 +14,13 @@ const SEVERITY_LABEL = { critical: 'Critical', warning: 'Warning', info: 'Info' 
 const AlertItem = memo(function AlertItem({ id }: { id: number }) {
   const alert = useStore((s) => s.alerts[id]);
   const deviceName = useStore((s) => (alert?.device_id ? s.devices[alert.device_id]?.name : undefined));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   if (!alert) return null;
   const messageId = `alert-${id}-message`;
 
   const ack = () => {
     if (busy) return;
-    setBusy(true);
-    setError(null);
-    acknowledgeAlert(id).then(
-      () => setBusy(false),
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
-    );
+    run(() => acknowledgeAlert(id));
   };
 
   return (

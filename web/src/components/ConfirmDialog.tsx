@@ -1,5 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { errorMessage } from '../api/http.ts';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useAction } from '../hooks/useAction.ts';
 
 interface Props {
   title: string;
@@ -7,16 +7,25 @@ interface Props {
   /** The destructive button's words, e.g. "Delete"; `busyLabel` while it runs. */
   confirmLabel: string;
   busyLabel: string;
+  /** Words before the error message, e.g. "Could not remove it: ". */
+  errorPrefix?: string;
   /** Runs the action; the dialog closes when it resolves and shows the error when it rejects. */
   onConfirm(): Promise<void>;
   onClose(): void;
 }
 
 /** Asks before something that cannot be undone; the safe choice has the focus. */
-export function ConfirmDialog({ title, children, confirmLabel, busyLabel, onConfirm, onClose }: Props) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  errorPrefix = '',
+  onConfirm,
+  onClose,
+}: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const titleId = useId();
   const descId = useId();
 
@@ -27,13 +36,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, onConf
   }, []);
 
   const confirm = () => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    onConfirm().then(onClose, (err: unknown) => {
-      setBusy(false);
-      setError(errorMessage(err));
-    });
+    if (!busy) run(onConfirm, onClose);
   };
 
   return (
@@ -51,6 +54,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, onConf
       <div id={descId}>{children}</div>
       {error && (
         <p className="error" role="alert">
+          {errorPrefix}
           {error}
         </p>
       )}

@@ -3,7 +3,7 @@ import type { DeviceDto } from '../../../shared/api.ts';
 import type { DesiredDto } from '../../../shared/desired-state.ts';
 import type { ControlSpec } from '../../../shared/wire.ts';
 import { loadDesired, setDesired } from '../actions/desired.ts';
-import { errorMessage } from '../api/http.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { useLoader } from '../hooks/useLoader.ts';
 import { describeValue } from '../lib/desired.ts';
 import { settableControls } from '../lib/device.ts';
@@ -51,8 +51,7 @@ function Status({ d }: { d: DesiredDto }) {
 
 function SetForm({ device, controls }: { device: DeviceDto; controls: ControlSpec[] }) {
   const [name, setName] = useState(controls[0]?.name ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const ids = { control: useId(), value: useId(), ttl: useId(), drop: useId(), hint: useId() };
   const control = controls.find((c) => c.name === name);
 
@@ -62,19 +61,13 @@ function SetForm({ device, controls }: { device: DeviceDto; controls: ControlSpe
     const data = new FormData(e.currentTarget);
     const raw = String(data.get('value') ?? '');
     const value = control.type === 'boolean' ? raw === 'on' : Number(raw);
-    setBusy(true);
-    setError(null);
-    setDesired(device.id, {
-      property: control.name,
-      value,
-      ttl_s: Number(data.get('ttl')),
-      policy: data.get('drop') === 'on' ? 'drop_if_offline' : 'wait',
-    }).then(
-      () => setBusy(false),
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
+    run(() =>
+      setDesired(device.id, {
+        property: control.name,
+        value,
+        ttl_s: Number(data.get('ttl')),
+        policy: data.get('drop') === 'on' ? 'drop_if_offline' : 'wait',
+      }),
     );
   };
 

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { DeviceDto, UpdateDeviceBody } from '../../../shared/api.ts';
 import { updateDevice } from '../actions/devices.ts';
-import { errorMessage } from '../api/http.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { devicePath } from '../lib/router.ts';
+import { EditActions } from './EditActions.tsx';
 import { Link } from './Link.tsx';
 import { PresenceBadge } from './PresenceBadge.tsx';
 
@@ -15,8 +16,7 @@ interface Props {
 /** One device in the admin list: shows it, or edits its name and room in place. */
 export function DeviceAdminRow({ device, roomsListId, onRemove }: Props) {
   const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const ids = { name: useId(), room: useId() };
 
   const save = (e: FormEvent<HTMLFormElement>) => {
@@ -28,17 +28,9 @@ export function DeviceAdminRow({ device, roomsListId, onRemove }: Props) {
     if (name !== device.name) body.name = name;
     if ((room || null) !== device.room) body.room = room || null;
     if (Object.keys(body).length === 0) return setEditing(false);
-    setBusy(true);
-    setError(null);
-    updateDevice(device.id, body).then(
-      () => {
-        setBusy(false);
-        setEditing(false);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
+    run(
+      () => updateDevice(device.id, body),
+      () => setEditing(false),
     );
   };
 
@@ -58,19 +50,7 @@ export function DeviceAdminRow({ device, roomsListId, onRemove }: Props) {
             list={roomsListId}
             placeholder="No room"
           />
-          <div className="form-actions">
-            <button type="submit" className="button" aria-busy={busy}>
-              {busy ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-          {error && (
-            <p className="error" role="alert">
-              Could not save: {error}
-            </p>
-          )}
+          <EditActions busy={busy} error={error} onCancel={() => setEditing(false)} />
         </form>
       </li>
     );

@@ -1,7 +1,7 @@
 import { type FormEvent, Fragment, useId, useState } from 'react';
 import type { EffectiveRetentionDto, StorageDto } from '../../../shared/api.ts';
-import { errorMessage } from '../api/http.ts';
 import { hubApi } from '../api/hub-api.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { useLoader } from '../hooks/useLoader.ts';
 import { LoadState } from './LoadState.tsx';
 import '../styles/admin.css';
@@ -27,8 +27,7 @@ export function RetentionCard({ deviceId }: { deviceId: string }) {
     setRetention(r);
     setDefaults(defaultsOf(storage));
   }, [deviceId]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: start } = useAction();
   const [saved, setSaved] = useState<string | null>(null);
   const ids = { raw_days: useId(), minute_days: useId(), hour_days: useId(), hint: useId() };
 
@@ -44,18 +43,12 @@ export function RetentionCard({ deviceId }: { deviceId: string }) {
   const effective = Object.entries(retention.effective);
 
   const run = (p: Promise<EffectiveRetentionDto>, done: string) => {
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    p.then(
+    start(
+      () => p,
       (r) => {
-        setBusy(false);
         setRetention(r);
         setSaved(done);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };

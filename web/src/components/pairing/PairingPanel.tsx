@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { closePairingWindow, loadPairing, openPairingWindow } from '../../actions/pairing.ts';
 import { errorMessage } from '../../api/http.ts';
+import { useAction } from '../../hooks/useAction.ts';
 import { useStore } from '../../store/store.ts';
 import { PairingSessionItem } from './PairingSessionItem.tsx';
 import { formatCountdown, useCountdown } from './useCountdown.ts';
@@ -16,14 +17,13 @@ const SHOWN_FINISHED = 5;
 export function PairingPanel({ roomsListId }: { roomsListId: string }) {
   const pairing = useStore((s) => s.pairing);
   const offsetMs = useStore((s) => s.pairingOffsetMs);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run: start } = useAction();
   const open = pairing?.window.open ?? false;
   const left = useCountdown(open ? (pairing?.window.closes_at ?? null) : null, offsetMs);
 
   useEffect(() => {
     loadPairing().catch((err: unknown) => setError(`Could not load pairing: ${errorMessage(err)}`));
-  }, []);
+  }, [setError]);
 
   const sessions = useMemo(() => {
     const all = pairing?.sessions ?? [];
@@ -47,16 +47,7 @@ export function PairingPanel({ roomsListId }: { roomsListId: string }) {
   }, [pairing]);
 
   const run = (action: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    action().then(
-      () => setBusy(false),
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
-    );
+    if (!busy) start(action);
   };
 
   return (

@@ -1,26 +1,13 @@
-import { useState } from 'react';
 import type { RuleDto } from '../../../../shared/rules.ts';
-import { errorMessage } from '../../api/http.ts';
 import { rulesApi } from '../../api/rules-api.ts';
+import { useAction } from '../../hooks/useAction.ts';
 
 /** Enables or disables a rule; shows the state the hub confirmed, never the one merely asked for. */
 export function RuleEnabledSwitch({ rule, onChanged }: { rule: RuleDto; onChanged(rule: RuleDto): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const toggle = () => {
     if (busy) return;
-    setBusy(true);
-    setError(null);
-    rulesApi.setEnabled(rule.id, !rule.enabled).then(
-      (saved) => {
-        setBusy(false);
-        onChanged(saved);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
-    );
+    run(() => rulesApi.setEnabled(rule.id, !rule.enabled), onChanged);
   };
   return (
     <span className="rule-switch">

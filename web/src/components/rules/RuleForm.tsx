@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { ruleDeviceIds, ruleProblems } from '../../../../shared/rule-validation.ts';
 import type { RuleBody, RuleDto } from '../../../../shared/rules.ts';
-import { errorMessage } from '../../api/http.ts';
 import { rulesApi } from '../../api/rules-api.ts';
+import { useAction } from '../../hooks/useAction.ts';
 import { useDeviceOptions } from '../../hooks/useDeviceOptions.ts';
 import { type KindDraft, type RuleDraft, toBody } from '../../lib/rule-drafts.ts';
 import { problemLine, problemsAt, toProblems } from '../../lib/rule-problems.ts';
@@ -46,8 +46,7 @@ const FIELD_PATHS: Record<KindDraft['kind'], string[]> = {
 export function RuleForm({ initial, ruleId, onSaved, onCancel, autoFocus = false }: Props) {
   const [draft, setDraft] = useState(initial);
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const devices = useDeviceOptions();
   const summaryId = useId();
   const kind = draft.kind;
@@ -79,19 +78,8 @@ export function RuleForm({ initial, ruleId, onSaved, onCancel, autoFocus = false
     e.preventDefault();
     setTried(true);
     if (busy || !body || jsonError !== null || problems.length > 0) return;
-    setBusy(true);
-    setError(null);
     const rule = body as RuleBody;
-    (ruleId === null ? rulesApi.create(rule) : rulesApi.replace(ruleId, rule)).then(
-      (saved) => {
-        setBusy(false);
-        onSaved(saved);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
-      },
-    );
+    run(() => (ruleId === null ? rulesApi.create(rule) : rulesApi.replace(ruleId, rule)), onSaved);
   };
 
   const kindProps = { problems: shown, devices };

@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import type { IntegrationDto } from '../../../../shared/auth.ts';
 import { accountApi } from '../../api/account-api.ts';
-import { errorMessage } from '../../api/http.ts';
+import { useAction } from '../../hooks/useAction.ts';
+import { EditActions } from '../EditActions.tsx';
 import { RelativeTime } from '../RelativeTime.tsx';
 import { IntegrationFields, readIntegrationFields } from './IntegrationFields.tsx';
 
@@ -17,8 +18,7 @@ const ACCESS_LABEL = { read: 'read', readwrite: 'read and write' } as const;
 /** One integration account: its patterns and access, edited in place; rotate and remove ask first. */
 export function IntegrationRow({ integration: i, onSaved, onRotate, onRemove }: Props) {
   const [editing, setEditing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [patternError, setPatternError] = useState<string | null>(null);
 
   const save = (e: FormEvent<HTMLFormElement>) => {
@@ -27,17 +27,11 @@ export function IntegrationRow({ integration: i, onSaved, onRotate, onRemove }: 
     const { patterns, access, error: invalid } = readIntegrationFields(new FormData(e.currentTarget));
     setPatternError(invalid);
     if (invalid) return;
-    setBusy(true);
-    setError(null);
-    accountApi.updateIntegration(i.id, { patterns, access }).then(
+    run(
+      () => accountApi.updateIntegration(i.id, { patterns, access }),
       (saved) => {
-        setBusy(false);
         setEditing(false);
         onSaved(saved);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };
@@ -52,19 +46,7 @@ export function IntegrationRow({ integration: i, onSaved, onRotate, onRemove }: 
           <p className="hint">
             Saving disconnects the account's clients; they reconnect with the new rights.
           </p>
-          <div className="form-actions">
-            <button type="submit" className="button" aria-busy={busy}>
-              {busy ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-          {error && (
-            <p className="error" role="alert">
-              Could not save: {error}
-            </p>
-          )}
+          <EditActions busy={busy} error={error} onCancel={() => setEditing(false)} />
         </form>
       </li>
     );

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { CreatedIntegrationDto, IntegrationDto } from '../../../../shared/auth.ts';
 import { accountApi } from '../../api/account-api.ts';
-import { errorMessage } from '../../api/http.ts';
+import { useAction } from '../../hooks/useAction.ts';
 import { useLoader } from '../../hooks/useLoader.ts';
 import { connectionDetails } from '../../lib/mqtt-url.ts';
 import { ConfirmDialog } from '../ConfirmDialog.tsx';
@@ -11,8 +11,7 @@ import { IntegrationRow } from './IntegrationRow.tsx';
 import { SecretPanel } from './SecretPanel.tsx';
 
 function CreateIntegrationForm({ onCreated }: { onCreated(c: CreatedIntegrationDto): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [patternError, setPatternError] = useState<string | null>(null);
   const ids = { username: useId(), hint: useId() };
 
@@ -24,18 +23,12 @@ function CreateIntegrationForm({ onCreated }: { onCreated(c: CreatedIntegrationD
     const { patterns, access, error: invalid } = readIntegrationFields(data);
     setPatternError(invalid);
     if (invalid) return;
-    setBusy(true);
-    setError(null);
     const username = String(data.get('username') ?? '').trim();
-    accountApi.createIntegration({ username, patterns, access }).then(
+    run(
+      () => accountApi.createIntegration({ username, patterns, access }),
       (created) => {
-        setBusy(false);
         form.reset();
         onCreated(created);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };

@@ -1,12 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../../shared/auth.ts';
 import { accountApi } from '../../api/account-api.ts';
-import { errorMessage } from '../../api/http.ts';
+import { useAction } from '../../hooks/useAction.ts';
 
 /** Changes the owner password; this session stays logged in. */
 export function PasswordCard() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState(false);
   const ids = { current: useId(), next: useId(), repeat: useId(), hint: useId() };
 
@@ -20,17 +19,11 @@ export function PasswordCard() {
     setDone(false);
     if (next !== String(data.get('repeat') ?? '')) return setError('The two new passwords differ.');
     if (next === current) return setError('The new password is the same as the current one.');
-    setBusy(true);
-    setError(null);
-    accountApi.changePassword(current, next).then(
+    run(
+      () => accountApi.changePassword(current, next),
       () => {
-        setBusy(false);
         setDone(true);
         form.reset();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { CreatedTokenDto, TokenDto } from '../../../../shared/auth.ts';
 import { accountApi } from '../../api/account-api.ts';
-import { errorMessage } from '../../api/http.ts';
+import { useAction } from '../../hooks/useAction.ts';
 import { useLoader } from '../../hooks/useLoader.ts';
 import { ConfirmDialog } from '../ConfirmDialog.tsx';
 import { LoadState } from '../LoadState.tsx';
@@ -9,25 +9,18 @@ import { RelativeTime } from '../RelativeTime.tsx';
 import { SecretPanel } from './SecretPanel.tsx';
 
 function CreateTokenForm({ onCreated }: { onCreated(created: CreatedTokenDto): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const nameId = useId();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (busy) return;
     const form = e.currentTarget;
     const name = String(new FormData(form).get('name') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    accountApi.createToken(name).then(
+    run(
+      () => accountApi.createToken(name),
       (created) => {
-        setBusy(false);
         form.reset();
         onCreated(created);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(errorMessage(err));
       },
     );
   };
