@@ -113,10 +113,12 @@ export function createDeviceRepo(db: Db) {
       flushPresence();
       return s.all.all();
     },
-    get: (id: string): DeviceRow | undefined => {
-      flushPresence();
-      return s.get.get(id);
-    },
+    /**
+     * One device (its secret hash at every CONNECT). Not flushed first: a
+     * presence change is only queued for a device the service already holds,
+     * and a reconnect storm must not commit once per CONNECT.
+     */
+    get: (id: string): DeviceRow | undefined => s.get.get(id),
     insert: (d: NewDevice): void => {
       s.insert.run(d);
     },

@@ -156,6 +156,9 @@ export class SqlitePersistence implements AedesPersistence {
       const seen = new Set<string>();
       for (const pattern of patterns) {
         const matches = compileFilter(pattern);
+        // Queued writes this pattern would see are committed first; others
+        // (another device's availability in a reconnect storm) stay batched.
+        if ([...self.retainedQueue.keys()].some(matches)) self.flushRetained();
         for (const row of self.retainedRows(filterScope(pattern))) {
           if (seen.has(row.topic) || !matches(row.topic)) continue;
           seen.add(row.topic);
@@ -168,7 +171,6 @@ export class SqlitePersistence implements AedesPersistence {
 
   private *retainedRows(scope: FilterScope): Generator<RetainedRow> {
     this.assertOpen();
-    this.flushRetained();
     if (scope.kind === 'all') {
       yield* this.s.retainedAll();
       return;
