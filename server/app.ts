@@ -2,6 +2,7 @@
  * buildApp(config): registers every plugin in order and returns the fastify
  * instance. It never listens (server/hub.ts does).
  */
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -51,7 +52,22 @@ function createFastify(logger: FastifyServerOptions['logger'], tls: TlsMaterial 
     },
     // Idle keep-alive sockets must not hold a shutdown open.
     forceCloseConnections: 'idle',
+    // Response serializers are compiled on a route's first answer, not all at
+    // start-up: ~100 routes of them cost a good part of a second of every start.
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/** fastify's own serializer compiler, deferred until a route first answers with a given status. */
+function lazySerializers(...args: Parameters<ReturnType<typeof SerializerSelector>>) {
+  const compile = SerializerSelector()(...args);
+  return (route: Parameters<typeof compile>[0]) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data: unknown) => {
+      serialize ??= compile(route);
+      return serialize(data);
+    };
+  };
 }
 
 export async function buildApp(
