@@ -5,6 +5,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp, type HearthApp } from './app.ts';
 import type { Config } from './config.ts';
+import { LISTEN_BACKLOG } from './listen.ts';
 import { loadTls } from './tls.ts';
 
 export interface RunningHub {
@@ -26,7 +27,8 @@ export async function startHub(config: Config, logger?: FastifyServerOptions['lo
   const tls = await loadTls(config);
   const app = await buildApp(config, logger, tls);
   try {
-    await app.listen({ port: config.httpPort, host: config.host });
+    // MQTT over WebSocket reconnects through this port too: the same deep accept queue.
+    await app.listen({ port: config.httpPort, host: config.host, backlog: LISTEN_BACKLOG });
     const mqttPort = plaintextMqtt(config) ? await app.broker.listen(config.mqttPort, config.host) : null;
     const mqttTlsPort = tls ? await app.broker.listenTls(config.mqttTlsPort, config.host, tls) : null;
     const addr = app.server.address();
